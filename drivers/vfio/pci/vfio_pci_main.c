@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-pci (vfio-vga): the PCI driver, the device lifecycle and the ioctl
+ * dispatch.  Regions and interrupts are implemented in the files below this
+ * one (see vfio_pci_priv.h); this file only routes requests to them.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+#include "vfio_pci_priv.h"
+
+static char ids[1024] __initdata;
+module_param_string(ids, ids, sizeof(ids), 0);
+MODULE_PARM_DESC(ids, "Comma-separated PCI IDs to bind at load, each vendor:device[:subvendor[:subdevice[:class[:class_mask]]]] in hex");
+
+struct vfio_pci_params vfio_pci_params;
+
+module_param_named(nointxmask, vfio_pci_params.nointxmask, bool, 0444);
+MODULE_PARM_DESC(nointxmask, "Never mask INTx with the PCI 2.3 INTx disable bit; such devices need an exclusive interrupt line (default: false)");
+
+module_param_named(disable_vga, vfio_pci_params.disable_vga, bool, 0444);
+MODULE_PARM_DESC(disable_vga, "Do not offer the legacy VGA region (VFIO_PCI_VGA_REGION_INDEX) of VGA-class devices (default: false)");
+
+module_param_named(disable_idle_d3, vfio_pci_params.disable_idle_d3, bool, 0444);
+MODULE_PARM_DESC(disable_idle_d3, "Keep devices that no user has open in D0 instead of letting runtime PM move them to D3hot (default: false)");
+
+static const struct vfio_pci_region_ops *
+vfio_pci_region(struct vfio_pci_dev *vpdev, unsigned int index)
+{
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		return &vfio_pci_cfg_region_ops;
+	default:
+		return NULL;
+	}
+}
+
+/* ---- lifecycle ---- */
+
+static int vfio_pci_open_device(struct vfio_device *vdev)
+{
+	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
+	struct pci_dev *pdev = vpdev->pdev;
+	int ret;
+
+	ret = pci_enable_device(pdev);
+	if (ret)
+		return ret;
+
+	/*
+	 * Give the user a freshly reset function when it can be had.
+	 * -EAGAIN means another path holds the device lock (a concurrent
+	 * reset): fail the open rather than hand out a device mid-reset.
+	 */
+	ret = pci_try_reset_function(pdev);
+	if (ret == -EAGAIN)
+		goto out_disable;
+	vpdev->reset_works = !ret;
+
+	pci_save_state(pdev);
+	vpdev->saved_state = pci_store_saved_state(pdev);
+	if (!vpdev->saved_state)
+		pci_dbg(pdev, "could not save config state; it will not be restored at close\n");
+
+	return 0;
+
+out_disable:
+	pci_disable_device(pdev);
+	return ret;
+}
+
+static void vfio_pci_close_device(struct vfio_device *vdev)
+{
+	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
+	struct pci_dev *pdev = vpdev->pdev;
+
+	/* Stop DMA first: nothing the user programmed may outlive it. */
+	pci_clear_master(pdev);
+
+	if (vpdev->reset_works && pci_try_reset_function(pdev))
+		pci_dbg(pdev, "reset at close failed\n");
+
+	if (vpdev->saved_state &&
+	    !pci_load_and_free_saved_state(pdev, &vpdev->saved_state))
+		pci_restore_state(pdev);
+	else
+		kfree(vpdev->saved_state);
+	vpdev->saved_state = NULL;
+
+	pci_disable_device(pdev);
+}
+
+/* ---- ioctls ---- */
+
+static int vfio_pci_ioctl_get_info(struct vfio_pci_dev *vpdev,
+				   struct vfio_device_info __user *arg)
+{
+	const size_t minsz = offsetofend(struct vfio_device_info, num_irqs);
+	struct vfio_device_info info;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	info.flags = VFIO_DEVICE_FLAGS_PCI;
+	if (vpdev->reset_works)
+		info.flags |= VFIO_DEVICE_FLAGS_RESET;
+	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_irqs = VFIO_PCI_NUM_IRQS;
+
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static int vfio_pci_ioctl_get_region_info(struct vfio_pci_dev *vpdev,
+					  struct vfio_region_info __user *arg)
+{
+	const size_t minsz = offsetofend(struct vfio_region_info, offset);
+	const struct vfio_pci_region_ops *ops;
+	struct vfio_info_cap caps = {};
+	struct vfio_region_info info;
+	int ret;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	ops = vfio_pci_region(vpdev, info.index);
+	if (!ops)
+		return -EINVAL;
+
+	info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+	info.size = 0;
+	info.flags = 0;
+	info.cap_offset = 0;
+	ret = ops->info(vpdev, info.index, &info, &caps);
+	if (ret)
+		goto out_free_caps;
+
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			/* Tell the caller how much room the chain needs. */
+			info.argsz = sizeof(info) + caps.size;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(arg + 1, caps.buf, caps.size)) {
+				ret = -EFAULT;
+				goto out_free_caps;
+			}
+			info.cap_offset = sizeof(info);
+		}
+	}
+
+	if (copy_to_user(arg, &info, minsz))
+		ret = -EFAULT;
+out_free_caps:
+	kfree(caps.buf);
+	return ret;
+}
+
+static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_dev *vpdev,
+				       struct vfio_irq_info __user *arg)
+{
+	const size_t minsz = offsetofend(struct vfio_irq_info, count);
+	struct vfio_irq_info info;
+	int ret;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	ret = vfio_pci_irq_info(vpdev, &info);
+	if (ret)
+		return ret;
+
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO:
+		return vfio_pci_ioctl_get_info(vpdev, uarg);
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return vfio_pci_ioctl_get_region_info(vpdev, uarg);
+	case VFIO_DEVICE_GET_IRQ_INFO:
+		return vfio_pci_ioctl_get_irq_info(vpdev, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* ---- read, write, mmap: routed by the region index in the offset ---- */
+
+static ssize_t vfio_pci_rw(struct vfio_pci_dev *vpdev, char __user *buf,
+			   size_t count, loff_t *ppos, bool write)
+{
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+	const struct vfio_pci_region_ops *ops;
+	ssize_t done;
+
+	ops = vfio_pci_region(vpdev, index);
+	if (!ops || !ops->rw)
+		return -EINVAL;
+
+	done = ops->rw(vpdev, index, buf, count, *ppos & VFIO_PCI_OFFSET_MASK,
+		       write);
+	if (done > 0)
+		*ppos += done;
+	return done;
+}
+
+static ssize_t vfio_pci_read(struct vfio_device *vdev, char __user *buf,
+			     size_t count, loff_t *ppos)
+{
+	if (!count)
+		return 0;
+	return vfio_pci_rw(to_vfio_pci_dev(vdev), buf, count, ppos, false);
+}
+
+static ssize_t vfio_pci_write(struct vfio_device *vdev, const char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	if (!count)
+		return 0;
+	return vfio_pci_rw(to_vfio_pci_dev(vdev), (char __user *)buf, count,
+			   ppos, true);
+}
+
+static int vfio_pci_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
+{
+	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
+	unsigned int index = vma->vm_pgoff >> (VFIO_PCI_INDEX_SHIFT - PAGE_SHIFT);
+	const struct vfio_pci_region_ops *ops;
+
+	ops = vfio_pci_region(vpdev, index);
+	if (!ops || !ops->mmap)
+		return -EINVAL;
+	return ops->mmap(vpdev, index, vma);
+}
+
+static const struct vfio_device_ops vfio_pci_ops = {
+	.name		= "vfio-pci",
+	.open_device	= vfio_pci_open_device,
+	.close_device	= vfio_pci_close_device,
+	.ioctl		= vfio_pci_ioctl,
+	.read		= vfio_pci_read,
+	.write		= vfio_pci_write,
+	.mmap		= vfio_pci_mmap,
+};
+
+/* ---- PCI driver ---- */
+
+static bool vfio_pci_is_vga(struct pci_dev *pdev)
+{
+	return (pdev->class >> 8) == PCI_CLASS_DISPLAY_VGA;
+}
+
+static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct vfio_pci_dev *vpdev;
+	int ret;
+
+	/* Bridges and CardBus bridges have no business in a guest. */
+	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL)
+		return -EINVAL;
+
+	vpdev = vfio_alloc_device(vfio_pci_dev, vdev, &pdev->dev, &vfio_pci_ops);
+	if (IS_ERR(vpdev))
+		return PTR_ERR(vpdev);
+	vpdev->pdev = pdev;
+	vpdev->has_vga = IS_ENABLED(CONFIG_VFIO_PCI_VGA) &&
+			 !vfio_pci_params.disable_vga && vfio_pci_is_vga(pdev);
+	dev_set_drvdata(&pdev->dev, vpdev);
+
+	/* Fails with -EINVAL when the device has no IOMMU group. */
+	ret = vfio_register_group_dev(&vpdev->vdev);
+	if (ret)
+		goto out_put;
+
+	pci_dbg(pdev, "bound to vfio-pci\n");
+	return 0;
+
+out_put:
+	dev_set_drvdata(&pdev->dev, NULL);
+	vfio_put_device(&vpdev->vdev);
+	return ret;
+}
+
+static void vfio_pci_remove(struct pci_dev *pdev)
+{
+	struct vfio_pci_dev *vpdev = dev_get_drvdata(&pdev->dev);
+
+	/* Waits until every user has closed the device. */
+	vfio_unregister_group_dev(&vpdev->vdev);
+	dev_set_drvdata(&pdev->dev, NULL);
+	vfio_put_device(&vpdev->vdev);
+}
+
+/*
+ * Match nothing by ID: devices come to us through driver_override, new_id
+ * or ids=.  The override-only entry gives the module its vfio_pci: alias,
+ * which tools such as driverctl and libvirt look for.
+ */
+static const struct pci_device_id vfio_pci_table[] = {
+	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID) },
+	{}
+};
+MODULE_DEVICE_TABLE(pci, vfio_pci_table);
+
+static struct pci_driver vfio_pci_driver = {
+	.name			= "vfio-pci",
+	.id_table		= vfio_pci_table,
+	.probe			= vfio_pci_probe,
+	.remove			= vfio_pci_remove,
+	.driver_managed_dma	= true,
+};
+
+static void __init vfio_pci_add_ids(void)
+{
+	char *p = ids, *id;
+
+	while ((id = strsep(&p, ","))) {
+		unsigned int vendor, device, subvendor = PCI_ANY_ID,
+			     subdevice = PCI_ANY_ID, class = 0, class_mask = 0;
+		int fields, ret;
+
+		if (!*id)
+			continue;
+		fields = sscanf(id, "%x:%x:%x:%x:%x:%x", &vendor, &device,
+				&subvendor, &subdevice, &class, &class_mask);
+		if (fields < 2) {
+			pr_warn("ids: cannot parse \"%s\"\n", id);
+			continue;
+		}
+		ret = pci_add_dynid(&vfio_pci_driver, vendor, device, subvendor,
+				    subdevice, class, class_mask, 0);
+		if (ret)
+			pr_warn("ids: cannot add %04x:%04x: %d\n", vendor,
+				device, ret);
+		else
+			pr_info("ids: added %04x:%04x\n", vendor, device);
+	}
+}
+
+static int __init vfio_pci_init(void)
+{
+	int ret;
+
+	ret = pci_register_driver(&vfio_pci_driver);
+	if (ret)
+		return ret;
+	vfio_pci_add_ids();
+	return 0;
+}
+module_init(vfio_pci_init);
+
+static void __exit vfio_pci_exit(void)
+{
+	pci_unregister_driver(&vfio_pci_driver);
+}
+module_exit(vfio_pci_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The vfio-vga authors");
+MODULE_DESCRIPTION("VFIO PCI driver with legacy VGA support (vfio-vga)");
