@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh [options] -- COMMAND
+#
+# Boot Debian's 6.12 kernel under QEMU (TCG, q35, emulated VT-d) on the rig's
+# GPU-host topology, load the VFIO modules and the driver under test
+# (DRIVER=ours, the default, or DRIVER=stock), run COMMAND in the guest's
+# /rig directory and power off.  Everything lands in the output directory:
+#   console.log  the kernel console
+#   out.log      COMMAND's output
+#   dmesg.log    the guest's dmesg after COMMAND
+#   tap/NAME.tap each "RIG-TEST-BEGIN NAME" .. "RIG-TEST-END NAME RC" section
+#                (a NAME ending in .txt, such as info.txt, is kept as it is)
+#   verdict      one line: ok | command-failed RC | splat | no-finish
+#
+# Options:
+#   --out DIR          output directory (default: a new one under build/vm)
+#   --timeout SEC      kill the guest after SEC seconds (default 900)
+#   --files DIR        copy DIR's contents into the guest's /rig (repeatable)
+#   --modules "A B"    also load these modules of the image (with deps)
+#   --driver-args ARGS module parameters for our vfio-pci.ko
+#   --snoop-control    intel-iommu,snoop-control=on
+#   --hostfs           export the host's / read-only over 9p (tag hostroot)
+#   --mem MB           guest memory (default 1536)
+#   --monitor          keep a QEMU monitor socket at DIR/monitor.sock
+#   --qemu-trace SPEC  -trace SPEC -D DIR/qemu-trace.log
+#
+# Exit status: 0 when the command succeeded and the guest's logs are clean,
+# 1 when the command failed, 2 on a kernel splat, 3 when the guest did not
+# finish (panic, hang, timeout).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+
+out="" timeout=900 mem=1536 snoop="" hostfs="" monitor="" trace=""
+files=() modules="" driver_args=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out) out=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--files) files+=("$2"); shift 2 ;;
+	--modules) modules="$modules $2"; shift 2 ;;
+	--driver-args) driver_args=$2; shift 2 ;;
+	--snoop-control) snoop=",snoop-control=on"; shift ;;
+	--hostfs) hostfs=1; shift ;;
+	--mem) mem=$2; shift 2 ;;
+	--monitor) monitor=1; shift ;;
+	--qemu-trace) trace=$2; shift 2 ;;
+	--) shift; break ;;
+	*) echo "vm.sh: unknown option $1" >&2; exit 64 ;;
+	esac
+done
+[ $# -gt 0 ] || { echo "usage: vm.sh [options] -- COMMAND" >&2; exit 64; }
+cmd="$*"
+
+driver=${DRIVER:-ours}
+case $driver in ours|stock) ;; *) echo "vm.sh: DRIVER must be ours or stock" >&2; exit 64 ;; esac
+kver=${KVER:-$(basename "$(dirname "$(readlink -f "${KDIR:-/lib/modules/x/build}")")" 2>/dev/null)}
+if [ ! -e "/boot/vmlinuz-$kver" ]; then
+	kver=$(ls /boot/ | sed -n 's/^vmlinuz-\(6\.12\..*-amd64\)$/\1/p' | sort -V | tail -n 1)
+fi
+kernel=${KERNEL:-/boot/vmlinuz-$kver}
+[ -r "$kernel" ] || { echo "vm.sh: no kernel $kernel (install linux-image-6.12-amd64)" >&2; exit 64; }
+
+if [ -z "$out" ]; then
+	mkdir -p "$top/build/vm"
+	out=$(mktemp -d "$top/build/vm/run.XXXXXX")
+fi
+mkdir -p "$out/tap"
+rm -f "$out"/*.log "$out"/tap/* "$out/verdict"
+
+if [ -n "$hostfs" ]; then
+	modules="$modules netfs 9pnet 9pnet_virtio 9p virtio_pci"
+fi
+
+{
+	printf 'RIG_DRIVER=%q\n' "$driver"
+	printf 'RIG_DRIVER_ARGS=%q\n' "$driver_args"
+	printf 'RIG_MODULES=%q\n' "$modules"
+	printf 'RIG_CMD=%q\n' "$cmd"
+} >"$out/config"
+"$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$kver" "$out/config" "${files[@]}"
+
+# The GPU host: boot VGA and edu on the root bus; a GPU with its audio
+# function behind a root port (one IOMMU group); a virtio function with
+# MSI-X and FLR behind its own port; a legacy card behind a PCIe-to-PCI
+# bridge.
+topology=(
+	-device "intel-iommu,intremap=on,caching-mode=on$snoop"
+	-device VGA,bus=pcie.0,addr=01.0
+	-device edu,bus=pcie.0,addr=03.0
+	-device pcie-root-port,id=rp1,bus=pcie.0,addr=04.0,chassis=1,slot=1
+	-device VGA,id=gpu,bus=rp1,addr=00.0,multifunction=on
+	-device intel-hda,id=hda,bus=rp1,addr=00.1
+	-device hda-output,bus=hda.0,audiodev=snd0
+	-audiodev none,id=snd0
+	-device pcie-root-port,id=rp2,bus=pcie.0,addr=05.0,chassis=2,slot=2
+	-device virtio-rng-pci,bus=rp2,addr=00.0,disable-legacy=on,iommu_platform=on
+	-device pcie-root-port,id=rp3,bus=pcie.0,addr=06.0,chassis=3,slot=3
+	-device pcie-pci-bridge,id=br1,bus=rp3,addr=00.0
+	-device cirrus-vga,id=cirrus,bus=br1,addr=01.0
+)
+extra=()
+if [ -n "$hostfs" ]; then
+	extra+=(-fsdev local,id=hostroot,path=/,security_model=none,readonly=on
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot,bus=pcie.0,addr=10.0)
+fi
+[ -n "$monitor" ] && extra+=(-monitor "unix:$out/monitor.sock,server,nowait")
+[ -n "$trace" ] && extra+=(-trace "$trace" -D "$out/qemu-trace.log")
+
+set +e
+timeout -k 10 "$timeout" qemu-system-x86_64 \
+	-M q35 -accel tcg,thread=single -cpu max -smp 2 -m "$mem" \
+	-nodefaults -no-user-config -display none -vga none -no-reboot \
+	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
+	-append "console=ttyS0 intel_iommu=on loglevel=4 panic=-1 oops=panic hung_task_timeout_secs=60" \
+	-serial "file:$out/console.log" -serial "file:$out/out.log" \
+	-serial "file:$out/dmesg.log" \
+	"${topology[@]}" "${extra[@]}" >"$out/qemu.log" 2>&1
+qrc=$?
+set -e
+
+# Split the test sections into TAP files.
+awk -v dir="$out/tap" '
+	{ sub(/\r$/, "") }
+	/^RIG-TEST-BEGIN / { f = dir "/" $2 ($2 ~ /\.txt$/ ? "" : ".tap"); next }
+	/^RIG-TEST-END / { if (f) close(f); f = ""; print $3 > (dir "/" $2 ".rc"); close(dir "/" $2 ".rc"); next }
+	f { print > f }
+' "$out/out.log"
+
+splat='(BUG:|WARNING:|Oops|KASAN:|UBSAN:|general protection fault|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|sleeping function called from invalid context|blocked for more than|unreferenced object|RCU stall|rcu_sched self-detected stall|soft lockup|hard LOCKUP)'
+status=0 verdict=ok
+if ! grep -q '^RIG-DMESG-END' "$out/dmesg.log" 2>/dev/null; then
+	verdict="no-finish (qemu exit $qrc)"; status=3
+fi
+if grep -Eh "$splat" "$out/dmesg.log" "$out/console.log" >"$out/splats.log" 2>/dev/null; then
+	verdict="splat"; status=2
+fi
+if [ $status = 0 ]; then
+	rc=$(sed -n 's/^RIG-RC \([0-9]*\).*/\1/p' "$out/out.log" | tail -n 1)
+	if [ "$rc" != 0 ]; then
+		verdict="command-failed ${rc:-?}"; status=1
+	fi
+fi
+echo "$verdict" >"$out/verdict"
+echo "vm.sh: $verdict ($out)"
+if [ $status = 2 ] || [ $status = 3 ]; then
+	sed 's/^/vm.sh: | /' "$out/splats.log" | head -n 20
+	tail -n 30 "$out/console.log" | sed 's/^/vm.sh: console | /'
+fi
+exit $status
