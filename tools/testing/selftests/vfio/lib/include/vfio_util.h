@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A small library for the vfio-pci selftests: pick the device under test,
+ * open container -> group -> device, and wrap the VFIO ioctls.
+ *
+ * Helpers come in pairs: __vfio_x() returns 0 or -errno and never fails the
+ * test; vfio_x() asserts success, printing file, line and errno.
+ */
+#ifndef VFIO_UTIL_H
+#define VFIO_UTIL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+
+#define VFIO_BDF_LEN 16
+
+/* The fixed part of each info struct: what argsz must at least cover. */
+#define VFIO_DEVICE_INFO_MINSZ	offsetof(struct vfio_device_info, cap_offset)
+#define VFIO_REGION_INFO_MINSZ	sizeof(struct vfio_region_info)
+#define VFIO_IRQ_INFO_MINSZ	sizeof(struct vfio_irq_info)
+
+/* Print where and why, then fail the current test (each TEST runs in its own process). */
+#define VFIO_FAIL(fmt, ...) do {						\
+	fprintf(stderr, "%s:%d: " fmt " (errno %d: %s)\n", __FILE__,		\
+		__LINE__, ##__VA_ARGS__, errno, strerror(errno));		\
+	exit(1);								\
+} while (0)
+
+#define VFIO_ASSERT(cond, fmt, ...) do {					\
+	if (!(cond))								\
+		VFIO_FAIL("assertion '%s' failed: " fmt, #cond, ##__VA_ARGS__);	\
+} while (0)
+
+/* Call an ioctl; 0 or -errno. */
+#define __vfio_ioctl(fd, req, arg) (ioctl((fd), (req), (arg)) < 0 ? -errno : 0)
+
+/**
+ * struct vfio_dev - an opened device
+ * @bdf: its PCI address, "0000:01:00.0"
+ * @group: its IOMMU group number
+ * @container_fd: /dev/vfio/vfio, with the group attached and an IOMMU set
+ * @group_fd: /dev/vfio/@group
+ * @fd: the device fd
+ * @info: VFIO_DEVICE_GET_INFO, taken at open
+ */
+struct vfio_dev {
+	char bdf[VFIO_BDF_LEN];
+	int group;
+	int container_fd;
+	int group_fd;
+	int fd;
+	struct vfio_device_info info;
+};
+
+/* Device selection: the BDF at the end of argv, else $VFIO_SELFTESTS_BDF. */
+const char *vfio_selftests_get_bdf(int *argc, char *argv[]);
+const char *vfio_selftests_bdf(void);
+bool vfio_is_bdf(const char *s);
+
+/* sysfs facts about a PCI device. */
+int vfio_sysfs_group(const char *bdf);
+int vfio_sysfs_read_config(const char *bdf, void *buf, size_t len);
+int vfio_sysfs_read_hex(const char *bdf, const char *attr, unsigned long *val);
+int vfio_sysfs_driver(const char *bdf, char *name, size_t len);
+bool vfio_driver_is_stock(void);
+
+/* Open container, group and device; __ variant returns -errno. */
+int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long iommu_type);
+void vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long iommu_type);
+void vfio_dev_close(struct vfio_dev *dev);
+
+int __vfio_region_info(struct vfio_dev *dev, unsigned int index,
+		       struct vfio_region_info *info);
+void vfio_region_info(struct vfio_dev *dev, unsigned int index,
+		      struct vfio_region_info *info);
+int __vfio_irq_info(struct vfio_dev *dev, unsigned int index,
+		    struct vfio_irq_info *info);
+void vfio_irq_info(struct vfio_dev *dev, unsigned int index,
+		   struct vfio_irq_info *info);
+
+/* pread/pwrite in a region; the __ variants return the byte count or -errno. */
+ssize_t __vfio_region_read(struct vfio_dev *dev, unsigned int index,
+			   __u64 off, void *buf, size_t len);
+ssize_t __vfio_region_write(struct vfio_dev *dev, unsigned int index,
+			    __u64 off, const void *buf, size_t len);
+void vfio_region_read(struct vfio_dev *dev, unsigned int index, __u64 off,
+		      void *buf, size_t len);
+void vfio_region_write(struct vfio_dev *dev, unsigned int index, __u64 off,
+		       const void *buf, size_t len);
+
+/* Config space through the config region. */
+__u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width);
+void vfio_cfg_write(struct vfio_dev *dev, unsigned int off, unsigned int width,
+		    __u32 val);
+
+#endif /* VFIO_UTIL_H */

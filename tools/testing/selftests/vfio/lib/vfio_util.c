@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The selftests' device library: choosing the device under test, opening it
+ * through a type1 container, and small wrappers around the device ioctls.
+ */
+#include <ctype.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include "vfio_util.h"
+
+static const char *selected_bdf;
+
+bool vfio_is_bdf(const char *s)
+{
+	unsigned int dom, bus, dev, fn;
+	char end;
+
+	return strlen(s) < VFIO_BDF_LEN &&
+	       sscanf(s, "%4x:%2x:%2x.%1u%c", &dom, &bus, &dev, &fn, &end) == 4;
+}
+
+/*
+ * Take the device from the end of argv (removing it, so that the harness
+ * does not see it), else from VFIO_SELFTESTS_BDF.  Without either there is
+ * nothing to test: exit with KSFT_SKIP and say how to run.
+ */
+const char *vfio_selftests_get_bdf(int *argc, char *argv[])
+{
+	const char *env;
+
+	if (*argc > 1 && vfio_is_bdf(argv[*argc - 1])) {
+		selected_bdf = argv[*argc - 1];
+		argv[--(*argc)] = NULL;
+		return selected_bdf;
+	}
+	env = getenv("VFIO_SELFTESTS_BDF");
+	if (env && vfio_is_bdf(env)) {
+		selected_bdf = env;
+		return selected_bdf;
+	}
+	printf("TAP version 13\n");
+	printf("1..0 # SKIP no device: run %s [options] BDF, or set VFIO_SELFTESTS_BDF\n",
+	       argv[0]);
+	exit(4); /* KSFT_SKIP */
+}
+
+const char *vfio_selftests_bdf(void)
+{
+	return selected_bdf;
+}
+
+static int sysfs_path(char *buf, size_t len, const char *bdf, const char *attr)
+{
+	int n = snprintf(buf, len, "/sys/bus/pci/devices/%s/%s", bdf, attr);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int vfio_sysfs_group(const char *bdf)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *slash;
+	ssize_t n;
+
+	if (sysfs_path(path, sizeof(path), bdf, "iommu_group"))
+		return -ENAMETOOLONG;
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	slash = strrchr(link, '/');
+	return atoi(slash ? slash + 1 : link);
+}
+
+int vfio_sysfs_read_config(const char *bdf, void *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	if (sysfs_path(path, sizeof(path), bdf, "config"))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, len, 0);
+	close(fd);
+	return n < 0 ? -errno : (int)n;
+}
+
+int vfio_sysfs_read_hex(const char *bdf, const char *attr, unsigned long *val)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int ret;
+
+	if (sysfs_path(path, sizeof(path), bdf, attr))
+		return -ENAMETOOLONG;
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	ret = fscanf(f, "%lx", val) == 1 ? 0 : -EINVAL;
+	fclose(f);
+	return ret;
+}
+
+int vfio_sysfs_driver(const char *bdf, char *name, size_t len)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *slash;
+	ssize_t n;
+
+	if (sysfs_path(path, sizeof(path), bdf, "driver"))
+		return -ENAMETOOLONG;
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	slash = strrchr(link, '/');
+	snprintf(name, len, "%s", slash ? slash + 1 : link);
+	return 0;
+}
+
+/*
+ * Both drivers call themselves vfio-pci; only the stock one comes with
+ * vfio_pci_core.  Tests of deliberate differences ask this.
+ */
+bool vfio_driver_is_stock(void)
+{
+	struct stat st;
+
+	return stat("/sys/module/vfio_pci_core", &st) == 0;
+}
+
+int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long iommu_type)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[64];
+	int ret;
+
+	memset(dev, 0, sizeof(*dev));
+	dev->container_fd = -1;
+	dev->group_fd = -1;
+	dev->fd = -1;
+	snprintf(dev->bdf, sizeof(dev->bdf), "%s", bdf);
+
+	dev->group = vfio_sysfs_group(bdf);
+	if (dev->group < 0)
+		return dev->group;
+
+	dev->container_fd = open("/dev/vfio/vfio", O_RDWR);
+	if (dev->container_fd < 0)
+		goto out_errno;
+	snprintf(path, sizeof(path), "/dev/vfio/%d", dev->group);
+	dev->group_fd = open(path, O_RDWR);
+	if (dev->group_fd < 0)
+		goto out_errno;
+
+	ret = __vfio_ioctl(dev->group_fd, VFIO_GROUP_GET_STATUS, &status);
+	if (ret)
+		goto out_ret;
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		ret = -EPERM;
+		goto out_ret;
+	}
+	ret = __vfio_ioctl(dev->group_fd, VFIO_GROUP_SET_CONTAINER,
+			   &dev->container_fd);
+	if (ret)
+		goto out_ret;
+	if (ioctl(dev->container_fd, VFIO_SET_IOMMU, iommu_type) < 0)
+		goto out_errno;
+
+	dev->fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (dev->fd < 0)
+		goto out_errno;
+
+	dev->info.argsz = sizeof(dev->info);
+	ret = __vfio_ioctl(dev->fd, VFIO_DEVICE_GET_INFO, &dev->info);
+	if (ret)
+		goto out_ret;
+	return 0;
+
+out_errno:
+	ret = -errno;
+out_ret:
+	vfio_dev_close(dev);
+	return ret;
+}
+
+void vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long iommu_type)
+{
+	int ret = __vfio_dev_open(dev, bdf, iommu_type);
+
+	if (ret) {
+		errno = -ret;
+		VFIO_FAIL("cannot open %s through VFIO", bdf);
+	}
+}
+
+void vfio_dev_close(struct vfio_dev *dev)
+{
+	if (dev->fd >= 0)
+		close(dev->fd);
+	if (dev->group_fd >= 0)
+		close(dev->group_fd);
+	if (dev->container_fd >= 0)
+		close(dev->container_fd);
+	dev->fd = -1;
+	dev->group_fd = -1;
+	dev->container_fd = -1;
+}
+
+int __vfio_region_info(struct vfio_dev *dev, unsigned int index,
+		       struct vfio_region_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	info->index = index;
+	return __vfio_ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, info);
+}
+
+void vfio_region_info(struct vfio_dev *dev, unsigned int index,
+		      struct vfio_region_info *info)
+{
+	int ret = __vfio_region_info(dev, index, info);
+
+	if (ret) {
+		errno = -ret;
+		VFIO_FAIL("GET_REGION_INFO(%u) on %s", index, dev->bdf);
+	}
+}
+
+int __vfio_irq_info(struct vfio_dev *dev, unsigned int index,
+		    struct vfio_irq_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	info->index = index;
+	return __vfio_ioctl(dev->fd, VFIO_DEVICE_GET_IRQ_INFO, info);
+}
+
+void vfio_irq_info(struct vfio_dev *dev, unsigned int index,
+		   struct vfio_irq_info *info)
+{
+	int ret = __vfio_irq_info(dev, index, info);
+
+	if (ret) {
+		errno = -ret;
+		VFIO_FAIL("GET_IRQ_INFO(%u) on %s", index, dev->bdf);
+	}
+}
+
+static int region_offset(struct vfio_dev *dev, unsigned int index, __u64 *off)
+{
+	struct vfio_region_info info;
+	int ret = __vfio_region_info(dev, index, &info);
+
+	if (!ret)
+		*off = info.offset;
+	return ret;
+}
+
+ssize_t __vfio_region_read(struct vfio_dev *dev, unsigned int index,
+			   __u64 off, void *buf, size_t len)
+{
+	__u64 base;
+	ssize_t n;
+	int ret;
+
+	ret = region_offset(dev, index, &base);
+	if (ret)
+		return ret;
+	n = pread(dev->fd, buf, len, base + off);
+	return n < 0 ? -errno : n;
+}
+
+ssize_t __vfio_region_write(struct vfio_dev *dev, unsigned int index,
+			    __u64 off, const void *buf, size_t len)
+{
+	__u64 base;
+	ssize_t n;
+	int ret;
+
+	ret = region_offset(dev, index, &base);
+	if (ret)
+		return ret;
+	n = pwrite(dev->fd, buf, len, base + off);
+	return n < 0 ? -errno : n;
+}
+
+void vfio_region_read(struct vfio_dev *dev, unsigned int index, __u64 off,
+		      void *buf, size_t len)
+{
+	ssize_t n = __vfio_region_read(dev, index, off, buf, len);
+
+	if (n != (ssize_t)len) {
+		errno = n < 0 ? -n : 0;
+		VFIO_FAIL("read of %zu bytes at %#llx in region %u of %s: %zd",
+			  len, (unsigned long long)off, index, dev->bdf, n);
+	}
+}
+
+void vfio_region_write(struct vfio_dev *dev, unsigned int index, __u64 off,
+		       const void *buf, size_t len)
+{
+	ssize_t n = __vfio_region_write(dev, index, off, buf, len);
+
+	if (n != (ssize_t)len) {
+		errno = n < 0 ? -n : 0;
+		VFIO_FAIL("write of %zu bytes at %#llx in region %u of %s: %zd",
+			  len, (unsigned long long)off, index, dev->bdf, n);
+	}
+}
+
+__u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width)
+{
+	__u32 val = 0;
+
+	vfio_region_read(dev, VFIO_PCI_CONFIG_REGION_INDEX, off, &val, width);
+	return val;	/* config space is little-endian, like the host here */
+}
+
+void vfio_cfg_write(struct vfio_dev *dev, unsigned int off, unsigned int width,
+		    __u32 val)
+{
+	vfio_region_write(dev, VFIO_PCI_CONFIG_REGION_INDEX, off, &val, width);
+}
