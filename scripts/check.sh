@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: static checks, the uAPI ABI test, then the VM suite with
+# $DRIVER (ours by default; DRIVER=stock runs the same suite on Debian's
+# vfio-pci).  Every step leaves TAP under build/check/; the last line is
+# "N passed, N failed, N skipped".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+driver=${DRIVER:-ours}
+KDIR=${KDIR:-$(ls -d /lib/modules/6.12.*-amd64/build 2>/dev/null | sort -V | tail -n 1)}
+res=$top/build/check
+rm -rf "$res"
+mkdir -p "$res/static"
+
+# step NAME COMMAND...: run COMMAND, log it, record one TAP result.
+step() {
+	local name=$1 log="$res/static/$1.log"
+	shift
+	echo "check: $name"
+	if "$@" >"$log" 2>&1; then
+		printf 'TAP version 13\n1..1\nok 1 %s\n' "$name" >"$res/static/$name.tap"
+	else
+		{ printf 'TAP version 13\n1..1\nnot ok 1 %s\n' "$name"
+		  tail -n 40 "$log" | sed 's/^/# /'; } >"$res/static/$name.tap"
+		tail -n 20 "$log" | sed "s/^/check: $name | /"
+	fi
+}
+
+# A kbuild run with W=1 C=1 that prints no warning at all.
+build_clean() {
+	make -s -C "$KDIR" M="$top/drivers/vfio/pci" clean >/dev/null 2>&1
+	make -C "$top" W=1 C=1 modules 2>&1 | tee "$res/static/kbuild.out"
+	[ "${PIPESTATUS[0]}" = 0 ] || return 1
+	! grep -E 'warning|error' "$res/static/kbuild.out"
+}
+
+ksrc=$("$top/scripts/linux-source.sh")
+srcs=$(git ls-files 'drivers/vfio/pci/*.[ch]' 'include/uapi/linux/vfio.h' \
+	'tools/testing/selftests/vfio/*.[ch]' 'tools/testing/selftests/vfio/lib/*.[ch]' \
+	'tools/testing/selftests/vfio/lib/include/*.h' 2>/dev/null)
+
+checkpatch() {
+	# shellcheck disable=SC2086
+	"$ksrc/scripts/checkpatch.pl" --strict --no-tree --show-types --terse \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $srcs
+}
+
+coccicheck() {
+	local out
+	out=$(make -C "$ksrc" coccicheck MODE=report M="$top/drivers/vfio/pci" 2>&1)
+	echo "$out"
+	# Reports name a file of ours with a line number.
+	! echo "$out" | grep -E "^$top/.*:[0-9]+:"
+}
+
+step kbuild-W1-C1 build_clean
+step checkpatch-strict checkpatch
+step coccicheck coccicheck
+step abi-uapi scripts/abi/check-uapi.sh
+step selftests-build make -C tools/testing/selftests/vfio
+
+if [ "$driver" = stock ] || [ -f drivers/vfio/pci/vfio-pci.ko ]; then
+	echo "check: VM suite (DRIVER=$driver)"
+	DRIVER=$driver scripts/vm-suite.sh "$res/vm-$driver" >"$res/vm-$driver.log" 2>&1
+	tail -n 1 "$res/vm-$driver.log"
+	if [ "$driver" = ours ]; then
+		echo "check: parity with the stock driver"
+		scripts/parity.sh "$res/vm-ours/tap/info.txt" "$res/parity"
+	fi
+fi
+
+python3 scripts/tap-summary.py "$res"
