@@ -36,6 +36,8 @@ vfio_pci_region(struct vfio_pci_dev *vpdev, unsigned int index)
 	switch (index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		return &vfio_pci_cfg_region_ops;
+	case VFIO_PCI_VGA_REGION_INDEX:
+		return vfio_pci_vga_region();
 	default:
 		return NULL;
 	}
@@ -49,9 +51,14 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	struct pci_dev *pdev = vpdev->pdev;
 	int ret;
 
-	ret = pci_enable_device(pdev);
+	/* Enabling and resetting rewrite the decode enables: see vga.c. */
+	ret = vfio_pci_vga_decode_get(vpdev);
 	if (ret)
 		return ret;
+
+	ret = pci_enable_device(pdev);
+	if (ret)
+		goto out_decode_put;
 
 	/*
 	 * Give the user a freshly reset function when it can be had.
@@ -68,10 +75,13 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	if (!vpdev->saved_state)
 		pci_dbg(pdev, "could not save config state; it will not be restored at close\n");
 
+	vfio_pci_vga_decode_put(vpdev);
 	return 0;
 
 out_disable:
 	pci_disable_device(pdev);
+out_decode_put:
+	vfio_pci_vga_decode_put(vpdev);
 	return ret;
 }
 
@@ -79,9 +89,16 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
 	struct pci_dev *pdev = vpdev->pdev;
+	bool routed;
 
 	/* Stop DMA first: nothing the user programmed may outlive it. */
 	pci_clear_master(pdev);
+
+	/*
+	 * Reset and restore rewrite the decode enables (see vga.c).  Only a
+	 * signal keeps us from the arbiter here; then restore all the same.
+	 */
+	routed = !vfio_pci_vga_decode_get(vpdev);
 
 	if (vpdev->reset_works && pci_try_reset_function(pdev))
 		pci_dbg(pdev, "reset at close failed\n");
@@ -94,6 +111,8 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 	vpdev->saved_state = NULL;
 
 	pci_disable_device(pdev);
+	if (routed)
+		vfio_pci_vga_decode_put(vpdev);
 }
 
 /* ---- ioctls ---- */
@@ -286,14 +305,20 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			 !vfio_pci_params.disable_vga && vfio_pci_is_vga(pdev);
 	dev_set_drvdata(&pdev->dev, vpdev);
 
+	ret = vfio_pci_vga_probe(vpdev);
+	if (ret)
+		goto out_put;
+
 	/* Fails with -EINVAL when the device has no IOMMU group. */
 	ret = vfio_register_group_dev(&vpdev->vdev);
 	if (ret)
-		goto out_put;
+		goto out_vga_remove;
 
 	pci_dbg(pdev, "bound to vfio-pci\n");
 	return 0;
 
+out_vga_remove:
+	vfio_pci_vga_remove(vpdev);
 out_put:
 	dev_set_drvdata(&pdev->dev, NULL);
 	vfio_put_device(&vpdev->vdev);
@@ -306,6 +331,7 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 
 	/* Waits until every user has closed the device. */
 	vfio_unregister_group_dev(&vpdev->vdev);
+	vfio_pci_vga_remove(vpdev);
 	dev_set_drvdata(&pdev->dev, NULL);
 	vfio_put_device(&vpdev->vdev);
 }
@@ -360,17 +386,25 @@ static int __init vfio_pci_init(void)
 {
 	int ret;
 
-	ret = pci_register_driver(&vfio_pci_driver);
+	ret = vfio_pci_vga_init();
 	if (ret)
 		return ret;
+	ret = pci_register_driver(&vfio_pci_driver);
+	if (ret)
+		goto out_vga_exit;
 	vfio_pci_add_ids();
 	return 0;
+
+out_vga_exit:
+	vfio_pci_vga_exit();
+	return ret;
 }
 module_init(vfio_pci_init);
 
 static void __exit vfio_pci_exit(void)
 {
 	pci_unregister_driver(&vfio_pci_driver);
+	vfio_pci_vga_exit();
 }
 module_exit(vfio_pci_exit);
 

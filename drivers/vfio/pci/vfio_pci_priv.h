@@ -85,6 +85,54 @@ struct vfio_pci_region_ops {
 /* vfio_pci_cfg.c */
 extern const struct vfio_pci_region_ops vfio_pci_cfg_region_ops;
 
+/* vfio_pci_vga.c */
+#ifdef CONFIG_VFIO_PCI_VGA
+extern const struct vfio_pci_region_ops vfio_pci_vga_region_ops;
+int vfio_pci_vga_probe(struct vfio_pci_dev *vpdev);
+void vfio_pci_vga_remove(struct vfio_pci_dev *vpdev);
+int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev);
+void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev);
+int vfio_pci_vga_init(void);
+void vfio_pci_vga_exit(void);
+
+static inline const struct vfio_pci_region_ops *vfio_pci_vga_region(void)
+{
+	return &vfio_pci_vga_region_ops;
+}
+#else
+static inline int vfio_pci_vga_probe(struct vfio_pci_dev *vpdev)
+{
+	return 0;
+}
+
+static inline void vfio_pci_vga_remove(struct vfio_pci_dev *vpdev)
+{
+}
+
+static inline int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev)
+{
+	return 0;
+}
+
+static inline void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev)
+{
+}
+
+static inline int vfio_pci_vga_init(void)
+{
+	return 0;
+}
+
+static inline void vfio_pci_vga_exit(void)
+{
+}
+
+static inline const struct vfio_pci_region_ops *vfio_pci_vga_region(void)
+{
+	return NULL;
+}
+#endif
+
 /* vfio_pci_irq.c */
 int vfio_pci_irq_count(struct vfio_pci_dev *vpdev, unsigned int index);
 int vfio_pci_irq_info(struct vfio_pci_dev *vpdev, struct vfio_irq_info *info);

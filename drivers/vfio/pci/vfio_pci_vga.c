@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-pci (vfio-vga): the legacy VGA region.
+ *
+ * A VGA card answers at fixed, system-wide addresses: memory 0xa0000-0xbffff
+ * and I/O ports 0x3b0-0x3bb and 0x3c0-0x3df.  Which card sees a cycle is a
+ * matter of routing (I/O and memory enables, bridge VGA enables), which the
+ * VGA arbiter owns.  The region's offsets are those addresses; every access
+ * takes the arbiter for the one legacy resource it touches, so that the
+ * cycles reach the card being accessed, and gives it back before returning.
+ *
+ * The legacy window and the ports are mapped once, at module load; the hot
+ * path is lock, access, unlock.  Long transfers move in chunks with the
+ * arbiter released between them, and user memory is only touched outside
+ * the arbiter hold (through a bounce buffer), so that a page fault never
+ * stretches a hold.
+ */
+
+#include <linux/aperture.h>
+#include <linux/io.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/pci.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/unaligned.h>
+#include <linux/uaccess.h>
+#include <linux/vgaarb.h>
+
+#include "vfio_pci_priv.h"
+
+#define VGA_MEM_START		0xa0000
+#define VGA_MEM_END		0xc0000		/* exclusive; also the region size */
+#define VGA_IO_START		0x3b0
+#define VGA_IO_END		0x3e0
+#define VGA_IO_MONO_END		0x3bc		/* 0x3bc-0x3bf belong to LPT1 */
+#define VGA_IO_COLOR_START	0x3c0
+
+/*
+ * Bytes moved per arbiter hold.  Bounds how long one caller keeps every
+ * other VGA user waiting, and the bounce buffer.
+ */
+#define VFIO_PCI_VGA_CHUNK	SZ_4K
+
+/**
+ * struct vfio_pci_vga_range - one legacy range of the region
+ * @start: first address (region offset)
+ * @end: one past the last address
+ * @rsrc: the arbiter resource that routes it
+ * @io: the range is I/O ports (at most 32-bit accesses)
+ */
+struct vfio_pci_vga_range {
+	u32 start;
+	u32 end;
+	unsigned int rsrc;
+	bool io;
+};
+
+static const struct vfio_pci_vga_range vfio_pci_vga_ranges[] = {
+	{ VGA_MEM_START, VGA_MEM_END, VGA_RSRC_LEGACY_MEM, false },
+	{ VGA_IO_START, VGA_IO_MONO_END, VGA_RSRC_LEGACY_IO, true },
+	{ VGA_IO_COLOR_START, VGA_IO_END, VGA_RSRC_LEGACY_IO, true },
+};
+
+/* Mapped at module load, for the life of the module. */
+static void __iomem *vfio_pci_vga_mem;
+static void __iomem *vfio_pci_vga_io;
+
+static const struct vfio_pci_vga_range *vfio_pci_vga_find(loff_t pos)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vfio_pci_vga_ranges); i++)
+		if (pos >= vfio_pci_vga_ranges[i].start &&
+		    pos < vfio_pci_vga_ranges[i].end)
+			return &vfio_pci_vga_ranges[i];
+	return NULL;
+}
+
+/* The widest naturally aligned access at @addr that fits in @len. */
+static unsigned int vfio_pci_vga_width(u32 addr, size_t len, bool io)
+{
+	if (!io && len >= 8 && IS_ALIGNED(addr, 8))
+		return 8;
+	if (len >= 4 && IS_ALIGNED(addr, 4))
+		return 4;
+	if (len >= 2 && IS_ALIGNED(addr, 2))
+		return 2;
+	return 1;
+}
+
+/*
+ * Move @len bytes between @buf and the card at @addr.  Called with the
+ * arbiter held for the range's resource; @buf is kernel memory.
+ */
+static void vfio_pci_vga_xfer(const struct vfio_pci_vga_range *range, u32 addr,
+			      void *buf, size_t len, bool write)
+{
+	void __iomem *base = range->io ?
+		vfio_pci_vga_io + (addr - VGA_IO_START) :
+		vfio_pci_vga_mem + (addr - VGA_MEM_START);
+	size_t off = 0;
+
+	while (off < len) {
+		unsigned int width = vfio_pci_vga_width(addr + off, len - off,
+							 range->io);
+		void __iomem *p = base + off;
+		void *b = buf + off;
+
+		switch (width) {
+		case 8:
+			if (write)
+				writeq(get_unaligned_le64(b), p);
+			else
+				put_unaligned_le64(readq(p), b);
+			break;
+		case 4:
+			if (write)
+				iowrite32(get_unaligned_le32(b), p);
+			else
+				put_unaligned_le32(ioread32(p), b);
+			break;
+		case 2:
+			if (write)
+				iowrite16(get_unaligned_le16(b), p);
+			else
+				put_unaligned_le16(ioread16(p), b);
+			break;
+		default:
+			if (write)
+				iowrite8(*(u8 *)b, p);
+			else
+				*(u8 *)b = ioread8(p);
+			break;
+		}
+		off += width;
+	}
+}
+
+/*
+ * One arbiter hold: copy in (write), lock, access, unlock, copy out (read).
+ * Returns 0 or -errno; nothing reached the card when it fails.
+ */
+static int vfio_pci_vga_chunk(struct pci_dev *pdev,
+			      const struct vfio_pci_vga_range *range, u32 addr,
+			      char __user *ubuf, void *bounce, size_t len,
+			      bool write)
+{
+	int ret;
+
+	if (write && copy_from_user(bounce, ubuf, len))
+		return -EFAULT;
+
+	ret = vga_get_interruptible(pdev, range->rsrc);
+	if (ret)
+		return ret;
+	vfio_pci_vga_xfer(range, addr, bounce, len, write);
+	vga_put(pdev, range->rsrc);
+
+	if (!write && copy_to_user(ubuf, bounce, len))
+		return -EFAULT;
+	return 0;
+}
+
+static ssize_t vfio_pci_vga_rw(struct vfio_pci_dev *vpdev, unsigned int index,
+			       char __user *buf, size_t count, loff_t pos,
+			       bool write)
+{
+	const struct vfio_pci_vga_range *range;
+	u64 small;
+	void *bounce;
+	size_t done = 0;
+	int ret = 0;
+
+	if (!vpdev->has_vga)
+		return -EINVAL;
+	range = vfio_pci_vga_find(pos);
+	if (!range)
+		return -EINVAL;
+	/* An access that runs past its range is cut at the range's end. */
+	count = min_t(size_t, count, range->end - pos);
+
+	/* The hot path (single register accesses) needs no allocation. */
+	if (count <= sizeof(small)) {
+		ret = vfio_pci_vga_chunk(vpdev->pdev, range, pos, buf, &small,
+					 count, write);
+		return ret ? ret : count;
+	}
+
+	bounce = kmalloc(min_t(size_t, count, VFIO_PCI_VGA_CHUNK), GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+
+	while (done < count) {
+		size_t len = min_t(size_t, count - done, VFIO_PCI_VGA_CHUNK);
+
+		ret = vfio_pci_vga_chunk(vpdev->pdev, range, pos + done,
+					 buf + done, bounce, len, write);
+		if (ret)
+			break;
+		done += len;
+		/* Let other arbiter users in; stop early on a fatal signal. */
+		if (done < count) {
+			if (fatal_signal_pending(current))
+				break;
+			cond_resched();
+		}
+	}
+	kfree(bounce);
+	return done ? done : ret;
+}
+
+static int vfio_pci_vga_info(struct vfio_pci_dev *vpdev, unsigned int index,
+			     struct vfio_region_info *info,
+			     struct vfio_info_cap *caps)
+{
+	if (!vpdev->has_vga)
+		return -EINVAL;
+	info->size = VGA_MEM_END;
+	info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	return 0;
+}
+
+const struct vfio_pci_region_ops vfio_pci_vga_region_ops = {
+	.info	= vfio_pci_vga_info,
+	.rw	= vfio_pci_vga_rw,
+};
+
+/*
+ * The arbiter asks which resources the card decodes.  @single is true when
+ * it is the only VGA device in the system.  An assigned card needs its
+ * legacy ranges only while the VGA region is being accessed, and then the
+ * arbiter routes them to it; otherwise it tells the arbiter it does not
+ * decode them.  The arbiter then counts one legacy decoder less, never
+ * turns off the card's memory and I/O decode (the guest's BARs) to route
+ * legacy cycles elsewhere, and uses the bridges' VGA enables instead.  The
+ * boot device keeps its legacy decode: the host's console is there.
+ */
+static unsigned int vfio_pci_vga_set_decode(struct pci_dev *pdev, bool single)
+{
+	unsigned int decodes = VGA_RSRC_NORMAL_IO | VGA_RSRC_NORMAL_MEM;
+
+	if (single || pdev == vga_default_device())
+		decodes |= VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM;
+	return decodes;
+}
+
+/**
+ * vfio_pci_vga_decode_get - hold the legacy routing while decode changes
+ * @vpdev: the device
+ *
+ * Enabling a device, resetting it or restoring its config state rewrites
+ * its I/O and memory enables.  On a card without a bridge of its own (the
+ * boot VGA on the root bus) those bits are the legacy routing, so changing
+ * them behind the arbiter sends another card's legacy cycles to this one.
+ * Callers hold the arbiter's legacy resources for this card around such
+ * changes; the arbiter's books then match the hardware afterwards.
+ * The wait is interruptible: a killed process is never stuck in it.
+ *
+ * Return: 0 (also for devices without the VGA region) or -EINTR.
+ */
+int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev)
+{
+	if (!vpdev->has_vga)
+		return 0;
+	return vga_get_interruptible(vpdev->pdev, VGA_RSRC_LEGACY_IO |
+					     VGA_RSRC_LEGACY_MEM);
+}
+
+/**
+ * vfio_pci_vga_decode_put - release what vfio_pci_vga_decode_get() took
+ * @vpdev: the device
+ */
+void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev)
+{
+	if (vpdev->has_vga)
+		vga_put(vpdev->pdev, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
+}
+
+static bool vfio_pci_is_display(struct pci_dev *pdev)
+{
+	return (pdev->class >> 16) == PCI_BASE_CLASS_DISPLAY;
+}
+
+/**
+ * vfio_pci_vga_probe - prepare a display device for userspace
+ * @vpdev: the device, being bound
+ *
+ * Removes the firmware framebuffers (efifb, vesafb, simplefb/simpledrm)
+ * that sit on this card's apertures, and, when it is the boot device, the
+ * VGA text console, so that the BARs can be handed over.  Framebuffers of
+ * other cards are left alone.  A VGA card then becomes an arbiter client.
+ *
+ * Return: 0 or -errno.
+ */
+int vfio_pci_vga_probe(struct vfio_pci_dev *vpdev)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+	int ret;
+
+	if (!vfio_pci_is_display(pdev))
+		return 0;
+
+	ret = aperture_remove_conflicting_pci_devices(pdev, "vfio-pci");
+	if (ret)
+		return ret;
+
+	if (!vpdev->has_vga)
+		return 0;
+
+	if (vga_client_register(pdev, vfio_pci_vga_set_decode)) {
+		/* The arbiter cannot route to a card it does not know. */
+		pci_info(pdev, "not managed by the VGA arbiter: no VGA region\n");
+		vpdev->has_vga = false;
+		return 0;
+	}
+	vga_set_legacy_decoding(pdev, vfio_pci_vga_set_decode(pdev, false));
+	return 0;
+}
+
+/**
+ * vfio_pci_vga_remove - undo vfio_pci_vga_probe()'s arbiter registration
+ * @vpdev: the device, being unbound
+ *
+ * The card is handed back decoding its legacy ranges, as it came.
+ */
+void vfio_pci_vga_remove(struct vfio_pci_dev *vpdev)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+
+	if (!vpdev->has_vga)
+		return;
+	vga_client_unregister(pdev);
+	vga_set_legacy_decoding(pdev, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM |
+				      VGA_RSRC_NORMAL_IO | VGA_RSRC_NORMAL_MEM);
+}
+
+/**
+ * vfio_pci_vga_init - map the legacy window and ports, once
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int __init vfio_pci_vga_init(void)
+{
+	vfio_pci_vga_mem = ioremap(VGA_MEM_START, VGA_MEM_END - VGA_MEM_START);
+	if (!vfio_pci_vga_mem)
+		return -ENOMEM;
+	vfio_pci_vga_io = ioport_map(VGA_IO_START, VGA_IO_END - VGA_IO_START);
+	if (!vfio_pci_vga_io) {
+		iounmap(vfio_pci_vga_mem);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * vfio_pci_vga_exit - unmap what vfio_pci_vga_init() mapped
+ */
+void vfio_pci_vga_exit(void)
+{
+	ioport_unmap(vfio_pci_vga_io);
+	iounmap(vfio_pci_vga_mem);
+}
