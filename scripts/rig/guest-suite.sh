@@ -9,6 +9,10 @@
 # RIG_DEVICES overrides the device list; RIG_TESTS the test list.
 
 devices=${RIG_DEVICES:-"0000:00:03.0 0000:01:00.0 0000:01:00.1 0000:02:00.0 0000:04:01.0"}
+# The boot VGA is bound too, for the VGA isolation test; the generic tests
+# leave it alone.
+vga_cards=${RIG_VGA_CARDS:-"0000:00:01.0 0000:01:00.0 0000:04:01.0"}
+export VFIO_SELFTESTS_VGA_BDFS="$vga_cards"
 st=/rig/selftests
 
 begin() { echo "RIG-TEST-BEGIN $1"; }
@@ -37,19 +41,31 @@ for d in $devices; do
 	fi
 done
 end rig-bind 0
+"$st/scripts/setup.sh" $vga_cards >/dev/null 2>&1 || echo "rig: could not bind $vga_cards"
 
-# test  devices it runs on ("all" = every target)
+# test  devices it runs on ("all" = every target, "vga" = the VGA cards)
+#       [harness options; a run with options is named test:N@device]
 tests=${RIG_TESTS:-"
 vfio_pci_device_test all
+vfio_pci_vga_test all -T isolation_between_cards
+vfio_pci_vga_test 0000:01:00.0 -t isolation_between_cards
 "}
 
-echo "$tests" | while read -r t on; do
+n=0
+echo "$tests" | while read -r t on opts; do
 	[ -n "$t" ] && [ "$t" != none ] || continue
-	[ "$on" = all ] && on=$devices
+	n=$((n + 1))
+	case $on in
+	all) on=$devices ;;
+	vga) on=$vga_cards ;;
+	esac
+	name=$t
+	[ -n "$opts" ] && name="$t:$n"
 	for d in $on; do
-		begin "$t@$d"
-		timeout 600 "$st/$t" "$d" 2>&1
-		end "$t@$d" $?
+		begin "$name@$d"
+		# shellcheck disable=SC2086
+		timeout 600 "$st/$t" $opts "$d" 2>&1
+		end "$name@$d" $?
 	done
 done
 

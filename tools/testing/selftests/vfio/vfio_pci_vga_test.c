@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The legacy VGA region (VFIO_PCI_VGA_REGION_INDEX): region info, the
+ * ranges and their boundaries, short accesses at range ends, register and
+ * memory round trips, bulk transfers, interruption by a signal, and
+ * isolation between cards under the VGA arbiter.
+ *
+ * Usage: vfio_pci_vga_test [harness options] BDF
+ * The isolation test takes its cards from VFIO_SELFTESTS_VGA_BDFS
+ * ("BDF BDF ..."), all bound to vfio-pci; with fewer than two it skips.
+ * It needs only one run: select it with -t isolation_between_cards, and
+ * leave it out of per-device runs with -T isolation_between_cards.  Its
+ * workers share CPU 0 unless VFIO_SELFTESTS_VGA_SPREAD is set (see
+ * isolation_worker()).
+ */
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+
+#include "vfio_util.h"
+#include "kselftest_harness.h"
+
+#define VGA		VFIO_PCI_VGA_REGION_INDEX
+#define VGA_MEM		0xa0000
+#define VGA_MEM_SIZE	0x20000
+#define SEQ_INDEX	0x3c4
+#define GFX_INDEX	0x3ce
+
+static const char *bdf;
+
+/* 0 when the device offers the VGA region, else the skip reason. */
+static const char *vga_absent(struct vfio_dev *dev)
+{
+	struct vfio_region_info info;
+
+	if (__vfio_region_info(dev, VGA, &info))
+		return "no VGA region on this device";
+	return NULL;
+}
+
+static ssize_t vga_read(struct vfio_dev *dev, __u64 addr, void *buf, size_t len)
+{
+	return __vfio_region_read(dev, VGA, addr, buf, len);
+}
+
+static ssize_t vga_write(struct vfio_dev *dev, __u64 addr, const void *buf, size_t len)
+{
+	return __vfio_region_write(dev, VGA, addr, buf, len);
+}
+
+/* Write an indexed register (sequencer 0x3c4 or graphics controller 0x3ce). */
+static void vga_reg_write(struct vfio_dev *dev, unsigned int port, __u8 index, __u8 val)
+{
+	__u16 pair = index | (val << 8);
+
+	vfio_region_write(dev, VGA, port, &pair, 2);
+}
+
+static __u8 vga_reg_read(struct vfio_dev *dev, unsigned int port, __u8 index)
+{
+	__u8 val;
+
+	vfio_region_write(dev, VGA, port, &index, 1);
+	vfio_region_read(dev, VGA, port + 1, &val, 1);
+	return val;
+}
+
+/*
+ * Make legacy memory a plain byte array: all planes writable, chain-4
+ * addressing, the 128 KiB map at 0xa0000.
+ */
+static void vga_linear_memory(struct vfio_dev *dev)
+{
+	vga_reg_write(dev, SEQ_INDEX, 0x02, 0x0f);	/* map mask: all planes */
+	vga_reg_write(dev, SEQ_INDEX, 0x04, 0x08);	/* memory mode: chain 4 */
+	vga_reg_write(dev, GFX_INDEX, 0x05, 0x00);	/* read/write mode 0 */
+	vga_reg_write(dev, GFX_INDEX, 0x06, 0x00);	/* map 0xa0000-0xbffff */
+}
+
+FIXTURE(vga) {
+	struct vfio_dev dev;
+};
+
+FIXTURE_SETUP(vga)
+{
+	vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+}
+
+FIXTURE_TEARDOWN(vga)
+{
+	vfio_dev_close(&self->dev);
+}
+
+TEST_F(vga, region_info)
+{
+	struct vfio_region_info info;
+	unsigned long class;
+	int ret;
+
+	ASSERT_EQ(0, vfio_sysfs_read_hex(bdf, "class", &class));
+	ret = __vfio_region_info(&self->dev, VGA, &info);
+	if ((class >> 8) != 0x0300) {
+		ASSERT_EQ(-EINVAL, ret);
+		return;
+	}
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0xc0000, info.size);
+	ASSERT_EQ(VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE, info.flags);
+}
+
+/* Every range boundary: inside is accepted, the holes are -EINVAL. */
+TEST_F(vga, range_boundaries)
+{
+	static const struct { __u64 addr; bool ok; } probes[] = {
+		{ 0x0, false }, { 0x3af, false }, { 0x3b0, true }, { 0x3bb, true },
+		{ 0x3bc, false }, { 0x3bf, false }, { 0x3c0, true }, { 0x3df, true },
+		{ 0x3e0, false }, { 0x1000, false }, { 0x9ffff, false },
+		{ 0xa0000, true }, { 0xbffff, true }, { 0xc0000, false },
+		{ 0xfffff, false }, { 1ULL << 39, false },
+	};
+	const char *why = vga_absent(&self->dev);
+	__u8 b;
+
+	if (why)
+		SKIP(return, "%s", why);
+	for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
+		ssize_t n = vga_read(&self->dev, probes[i].addr, &b, 1);
+
+		ASSERT_EQ(probes[i].ok ? 1 : -EINVAL, n)
+			TH_LOG("read at %#llx", (unsigned long long)probes[i].addr);
+	}
+	/* Writes follow the same map (only harmless targets are written). */
+	b = 0;
+	ASSERT_EQ(-EINVAL, vga_write(&self->dev, 0x3bc, &b, 1));
+	ASSERT_EQ(-EINVAL, vga_write(&self->dev, 0xc0000, &b, 1));
+	ASSERT_EQ(-EINVAL, vga_write(&self->dev, 0x9ffff, &b, 1));
+}
+
+/* An access that runs past the end of its range is cut at the end. */
+TEST_F(vga, straddles_are_cut_short)
+{
+	const char *why = vga_absent(&self->dev);
+	__u8 buf[16];
+
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(2, vga_read(&self->dev, 0x3ba, buf, 4));
+	ASSERT_EQ(4, vga_read(&self->dev, 0x3dc, buf, 8));
+	ASSERT_EQ(8, vga_read(&self->dev, 0xbfff8, buf, 16));
+	memset(buf, 0, sizeof(buf));
+	ASSERT_EQ(8, vga_write(&self->dev, 0xbfff8, buf, 16));
+}
+
+TEST_F(vga, zero_length)
+{
+	const char *why = vga_absent(&self->dev);
+	__u8 b;
+
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, vga_read(&self->dev, 0x3c0, &b, 0));
+	ASSERT_EQ(0, vga_write(&self->dev, 0x3c0, &b, 0));
+}
+
+TEST_F(vga, register_round_trip)
+{
+	const char *why = vga_absent(&self->dev);
+
+	if (why)
+		SKIP(return, "%s", why);
+	for (unsigned int v = 0; v < 256; v += 37) {
+		vga_reg_write(&self->dev, GFX_INDEX, 0x08, v);	/* bit mask */
+		ASSERT_EQ(v, vga_reg_read(&self->dev, GFX_INDEX, 0x08));
+	}
+	vga_reg_write(&self->dev, GFX_INDEX, 0x08, 0xff);
+}
+
+/* Sizes 1-8 at every alignment, in one call each. */
+TEST_F(vga, any_size_any_alignment)
+{
+	const char *why = vga_absent(&self->dev);
+	__u8 out[16], in[16];
+
+	if (why)
+		SKIP(return, "%s", why);
+	vga_linear_memory(&self->dev);
+	for (unsigned int align = 0; align < 8; align++) {
+		for (unsigned int len = 1; len <= 9; len++) {
+			__u64 addr = VGA_MEM + 0x100 + align;
+
+			for (unsigned int i = 0; i < len; i++)
+				out[i] = align * 16 + len + i * 7;
+			ASSERT_EQ(len, vga_write(&self->dev, addr, out, len));
+			memset(in, 0, sizeof(in));
+			ASSERT_EQ(len, vga_read(&self->dev, addr, in, len));
+			ASSERT_EQ(0, memcmp(out, in, len))
+				TH_LOG("len %u at %#llx", len, (unsigned long long)addr);
+		}
+	}
+}
+
+/*
+ * The whole 128 KiB legacy window in one pwrite and one pread (both drivers
+ * do it; ours moves it in bounded arbiter holds).
+ */
+TEST_F(vga, bulk_128k)
+{
+	const char *why = vga_absent(&self->dev);
+	__u8 *out, *in;
+	ssize_t n;
+
+	if (why)
+		SKIP(return, "%s", why);
+	vga_linear_memory(&self->dev);
+	out = malloc(VGA_MEM_SIZE);
+	in = malloc(VGA_MEM_SIZE);
+	ASSERT_NE(NULL, out);
+	ASSERT_NE(NULL, in);
+	for (size_t i = 0; i < VGA_MEM_SIZE; i++)
+		out[i] = (i * 131 + (i >> 8)) & 0xff;
+
+	n = vga_write(&self->dev, VGA_MEM, out, VGA_MEM_SIZE);
+	ASSERT_EQ(VGA_MEM_SIZE, n);
+	n = vga_read(&self->dev, VGA_MEM, in, VGA_MEM_SIZE);
+	ASSERT_EQ(VGA_MEM_SIZE, n);
+	ASSERT_EQ(0, memcmp(out, in, VGA_MEM_SIZE));
+	free(out);
+	free(in);
+}
+
+TEST_F(vga, bad_user_buffer)
+{
+	const char *why = vga_absent(&self->dev);
+
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(-EFAULT, vga_read(&self->dev, 0x3cc, (void *)8, 1));
+	ASSERT_EQ(-EFAULT, vga_write(&self->dev, 0x3cc, (void *)8, 1));
+	ASSERT_EQ(-EFAULT, vga_read(&self->dev, VGA_MEM, (void *)8, 4096));
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A reader blocked on the arbiter is interrupted by a signal: -EINTR and
+ * nothing accessed.  The lock is held through /dev/vga_arbiter on another
+ * VGA card (VFIO_SELFTESTS_VGA_BDFS, or the boot VGA).
+ */
+TEST_F(vga, blocked_waiter_interrupted)
+{
+	const char *why = vga_absent(&self->dev);
+	struct sigaction sa = { .sa_handler = on_alarm };
+	char target[64], *other = NULL, *list, *tok;
+	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
+	int arb;
+	__u8 b;
+	ssize_t n;
+
+	if (why)
+		SKIP(return, "%s", why);
+	list = strdup(env ? env : "0000:00:01.0");
+	for (tok = strtok(list, " "); tok; tok = strtok(NULL, " "))
+		if (strcmp(tok, bdf)) {
+			other = tok;
+			break;
+		}
+	if (!other)
+		SKIP(free(list); return, "no second VGA card to hold the arbiter");
+
+	arb = open("/dev/vga_arbiter", O_RDWR);
+	if (arb < 0)
+		SKIP(free(list); return, "no /dev/vga_arbiter");
+	snprintf(target, sizeof(target), "target PCI:%s", other);
+	if (write(arb, target, strlen(target)) < 0)
+		SKIP(close(arb); free(list); return, "arbiter does not know %s", other);
+	ASSERT_LT(0, write(arb, "lock io+mem", 11));
+
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	n = vga_read(&self->dev, 0x3cc, &b, 1);
+	alarm(0);
+	ASSERT_EQ(-EINTR, n);
+
+	ASSERT_LT(0, write(arb, "unlock all", 10));
+	/* With the lock released the same read goes through. */
+	ASSERT_EQ(1, vga_read(&self->dev, 0x3cc, &b, 1));
+	close(arb);
+	free(list);
+}
+
+/*
+ * One process per card, each writing its own values into its card's
+ * graphics-controller bit mask register and legacy memory, many rounds,
+ * in random interleaving.  Every read-back must match its own card.
+ */
+#define ISO_ROUNDS	300
+
+static int isolation_worker(const char *card, unsigned int id, unsigned int seed)
+{
+	struct vfio_dev dev;
+	unsigned int mismatches = 0;
+
+	/*
+	 * Under QEMU's TCG a routing change made on one vCPU reaches another
+	 * vCPU's cached mappings late, so a process that migrates between
+	 * taking the arbiter and the access can hit the previous card: an
+	 * emulator artifact, not routing.  The workers share one CPU unless
+	 * VFIO_SELFTESTS_VGA_SPREAD is set (on real hardware).
+	 */
+	if (!getenv("VFIO_SELFTESTS_VGA_SPREAD")) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(0, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+	}
+
+	if (__vfio_dev_open(&dev, card, VFIO_TYPE1v2_IOMMU))
+		return 255;
+	srand(seed);
+	vga_linear_memory(&dev);
+	for (unsigned int r = 0; r < ISO_ROUNDS; r++) {
+		__u8 want = (id * 64 + r) & 0xff, got;
+		__u8 mem[8], back[8];
+		__u64 addr = VGA_MEM + ((rand() % (VGA_MEM_SIZE / 8)) * 8);
+
+		vga_reg_write(&dev, GFX_INDEX, 0x08, want);
+		for (unsigned int i = 0; i < sizeof(mem); i++)
+			mem[i] = want ^ (i * 29) ^ id;
+		if (vga_write(&dev, addr, mem, sizeof(mem)) != sizeof(mem))
+			mismatches++;
+		if (rand() & 1)
+			sched_yield();
+		got = vga_reg_read(&dev, GFX_INDEX, 0x08);
+		if (vga_read(&dev, addr, back, sizeof(back)) != sizeof(back))
+			mismatches++;
+		if (got != want || memcmp(mem, back, sizeof(mem))) {
+			if (mismatches < 5)
+				fprintf(stderr, "# %s round %u: reg %#x want %#x, %s%#llx %s\n",
+					card, r, got, want, "memory at ",
+					(unsigned long long)addr,
+					memcmp(mem, back, sizeof(mem)) ? "differs" : "matches");
+			mismatches++;
+		}
+	}
+	vga_reg_write(&dev, GFX_INDEX, 0x08, 0xff);
+	vfio_dev_close(&dev);
+	return mismatches > 254 ? 254 : mismatches;
+}
+
+TEST(isolation_between_cards)
+{
+	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
+	char *list, *cards[8], *tok;
+	unsigned int ncards = 0, total = 0;
+	pid_t pids[8];
+
+	if (!env)
+		SKIP(return, "VFIO_SELFTESTS_VGA_BDFS: name 2+ VGA cards bound to vfio-pci");
+	list = strdup(env);
+	for (tok = strtok(list, " "); tok && ncards < 8; tok = strtok(NULL, " "))
+		cards[ncards++] = tok;
+	if (ncards < 2)
+		SKIP(return, "need two or more VGA cards, have %u", ncards);
+
+	for (unsigned int i = 0; i < ncards; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (!pids[i])
+			_exit(isolation_worker(cards[i], i + 1, (unsigned int)time(NULL) + i));
+	}
+	for (unsigned int i = 0; i < ncards; i++) {
+		int status;
+
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		TH_LOG("%s: %d mismatches in %d rounds", cards[i], WEXITSTATUS(status),
+		       ISO_ROUNDS);
+		total += WEXITSTATUS(status);
+	}
+	ASSERT_EQ(0, total);
+	free(list);
+}
+
+int main(int argc, char *argv[])
+{
+	bdf = vfio_selftests_get_bdf(&argc, argv);
+	return test_harness_run(argc, argv);
+}
