@@ -8,6 +8,7 @@
 #   make install    install the module under /lib/modules/<kver>/updates/
 #                   and run depmod, so that "modprobe vfio-pci" loads ours
 #   make uninstall  remove it again: modprobe loads the kernel's vfio-pci
+#   make docs       render Documentation/ with Sphinx into build/docs/
 #
 # KDIR defaults to the newest installed Debian 6.12 headers; install and
 # uninstall honour INSTALL_MOD_PATH (a staging root) like kbuild does.
@@ -31,7 +32,7 @@ endif
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODLIB = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 
-.PHONY: all modules clean deps check run selftests install uninstall
+.PHONY: all modules clean deps check run selftests install uninstall docs
 
 all: modules
 
@@ -54,6 +55,9 @@ uninstall:
 	@test -n "$(KVER)" || { echo "no kernel release for KDIR=$(KDIR)" >&2; exit 1; }
 	rm -f $(MODLIB)/updates/vfio-pci.ko*
 	depmod -b $(or $(INSTALL_MOD_PATH),/) $(KVER)
+
+docs:
+	@scripts/docs.sh html
 
 deps:
 	@scripts/install-deps.sh
