@@ -5,8 +5,13 @@
 #   make            build drivers/vfio/pci/vfio-pci.ko against KDIR
 #   make check      static checks, the uAPI ABI test and the VM test suite
 #   make run        the demo: boot the test rig with our driver
+#   make install    install the module under /lib/modules/<kver>/updates/
+#                   and run depmod, so that "modprobe vfio-pci" loads ours
+#   make uninstall  remove it again: modprobe loads the kernel's vfio-pci
+#   make docs       render Documentation/ with Sphinx into build/docs/
 #
-# KDIR defaults to the newest installed Debian 6.12 headers.
+# KDIR defaults to the newest installed Debian 6.12 headers; install and
+# uninstall honour INSTALL_MOD_PATH (a staging root) like kbuild does.
 
 KDIR ?= $(lastword $(sort $(wildcard /lib/modules/6.12.*-amd64/build)))
 DRIVER ?= ours
@@ -22,7 +27,12 @@ ifneq ($(C),)
 KBUILD_ARGS += C=$(C)
 endif
 
-.PHONY: all modules clean deps check run selftests
+# The kernel release KDIR was built for: install and uninstall act on
+# $(INSTALL_MOD_PATH)/lib/modules/$(KVER).
+KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+MODLIB = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
+
+.PHONY: all modules clean deps check run selftests install uninstall docs
 
 all: modules
 
@@ -32,6 +42,22 @@ modules:
 
 selftests:
 	$(MAKE) -C tools/testing/selftests/vfio
+
+# Not kbuild's modules_install: with Debian's headers it tries to sign with
+# a key that is not shipped and skips depmod for want of System.map.
+# updates/ ranks above kernel/ in depmod's default search order.
+install: modules
+	@test -n "$(KVER)" || { echo "no kernel release for KDIR=$(KDIR)" >&2; exit 1; }
+	install -D -m 644 $(MOD_DIR)/vfio-pci.ko $(MODLIB)/updates/vfio-pci.ko
+	depmod -b $(or $(INSTALL_MOD_PATH),/) $(KVER)
+
+uninstall:
+	@test -n "$(KVER)" || { echo "no kernel release for KDIR=$(KDIR)" >&2; exit 1; }
+	rm -f $(MODLIB)/updates/vfio-pci.ko*
+	depmod -b $(or $(INSTALL_MOD_PATH),/) $(KVER)
+
+docs:
+	@scripts/docs.sh html
 
 deps:
 	@scripts/install-deps.sh

@@ -7,6 +7,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -288,6 +289,15 @@ static bool vfio_pci_is_vga(struct pci_dev *pdev)
 	return (pdev->class >> 8) == PCI_CLASS_DISPLAY_VGA;
 }
 
+/* One line per bind and unbind, naming the device and its IOMMU group. */
+static void vfio_pci_announce(struct pci_dev *pdev, const char *what)
+{
+	struct iommu_group *group = iommu_group_get(&pdev->dev);
+
+	pci_info(pdev, "%s, group %d\n", what, group ? iommu_group_id(group) : -1);
+	iommu_group_put(group);
+}
+
 static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct vfio_pci_dev *vpdev;
@@ -314,7 +324,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto out_vga_remove;
 
-	pci_dbg(pdev, "bound to vfio-pci\n");
+	vfio_pci_announce(pdev, "bound");
 	return 0;
 
 out_vga_remove:
@@ -334,6 +344,7 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 	vfio_pci_vga_remove(vpdev);
 	dev_set_drvdata(&pdev->dev, NULL);
 	vfio_put_device(&vpdev->vdev);
+	vfio_pci_announce(pdev, "unbound");
 }
 
 /*
@@ -411,3 +422,9 @@ module_exit(vfio_pci_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The vfio-vga authors");
 MODULE_DESCRIPTION("VFIO PCI driver with legacy VGA support (vfio-vga)");
+/*
+ * The kernel's vfio-pci has no version: with one, DKMS ranks this module
+ * above it instead of refusing to replace a module of the same version.
+ * Keep it equal to PACKAGE_VERSION in dkms.conf.
+ */
+MODULE_VERSION("0.1");
