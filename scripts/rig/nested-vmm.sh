@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# nested-vmm.sh DONE-FILE BDF [QEMU-ARGS...]
+#
+# Runs in the rig's guest (from /rig): bind BDF's IOMMU group to vfio-pci,
+# mount the host's / read-only over 9p (tag hostroot), chroot into it and
+# run the host's QEMU (TCG, -M pc) with BDF assigned.  QEMU runs until
+# DONE-FILE appears on the host (the host watches the card through the
+# outer QEMU's monitor and creates it), or for NESTED_TIMEOUT seconds.
+# The nested QEMU's own messages go to /rig-nested.log and are printed at
+# the end, framed as the section nested-qemu.txt.
+done_file=$1 bdf=$2
+shift 2
+st=/rig/selftests
+say() { echo "nested: $*"; }
+
+group=$(basename "$(readlink "/sys/bus/pci/devices/$bdf/iommu_group")")
+members=$(ls "/sys/kernel/iommu_groups/$group/devices")
+# Bridges in the group stay with their driver; endpoints go to vfio-pci.
+binds=""
+for d in $members; do
+	case $(cat "/sys/bus/pci/devices/$d/class") in
+	0x0604*) ;;
+	*) binds="$binds $d" ;;
+	esac
+done
+say "binding group $group:$binds"
+"$st/scripts/setup.sh" $binds || exit 1
+
+mkdir -p /host
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=none hostroot /host || exit 1
+for m in dev proc sys; do
+	mount --bind "/$m" "/host/$m" || exit 1
+done
+mount -t tmpfs tmpfs /host/tmp
+mount -t tmpfs tmpfs /host/run
+
+say "starting the host's QEMU with $bdf assigned"
+chroot /host /usr/bin/qemu-system-x86_64 -M pc -accel tcg -m 256 \
+	-nodefaults -vga none -display none -no-user-config \
+	-device "vfio-pci,host=$bdf,$*" \
+	-serial file:/tmp/nested-serial.log >/tmp/nested.log 2>&1 &
+qpid=$!
+say "nested QEMU pid $qpid"
+
+timeout=${NESTED_TIMEOUT:-240}
+t=0
+while [ $t -lt "$timeout" ]; do
+	[ -e "/host$done_file" ] && break
+	kill -0 $qpid 2>/dev/null || { say "nested QEMU exited early"; break; }
+	sleep 2
+	t=$((t + 2))
+done
+say "stopping after ${t}s"
+kill $qpid 2>/dev/null
+wait $qpid
+cp /tmp/nested.log /rig-nested.log 2>/dev/null
+
+echo "RIG-TEST-BEGIN nested-qemu.txt"
+cat /rig-nested.log 2>/dev/null
+echo "RIG-TEST-END nested-qemu.txt 0"
+
+umount /host/run /host/tmp /host/sys /host/proc /host/dev /host
+"$st/scripts/cleanup.sh"
+exit 0
