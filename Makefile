@@ -32,7 +32,7 @@ endif
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODLIB = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 
-.PHONY: all modules clean deps check run selftests install uninstall docs
+.PHONY: all modules clean deps check run selftests bench install uninstall docs
 
 all: modules
 
@@ -67,6 +67,9 @@ check: deps
 
 run: deps
 	@scripts/run-demo.sh
+
+bench: deps
+	@scripts/bench.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(MOD_DIR) clean

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio_pci_vga_bench BDF [BDF2]: time the VGA region's paths and their
+ * floors, and print one "bench: ROW VALUE UNIT" line per row.  Run it once
+ * per driver; scripts/bench.sh puts the two side by side.
+ *
+ * Rows: I/O port read and write through the region and through /dev/port
+ * (the floor), legacy memory byte read and 16-bit write through the region
+ * and through /dev/mem, 4 KiB and 128 KiB transfers, and two processes
+ * alternating between two cards.  Each row is the median of 5 runs.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "vfio_util.h"
+
+#define VGA		VFIO_PCI_VGA_REGION_INDEX
+#define RUNS		5
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* us per operation: median over RUNS runs of @iters calls of @fn. */
+typedef int (*op_fn)(void *ctx);
+
+static double time_op(op_fn fn, void *ctx, unsigned int iters)
+{
+	double runs[RUNS];
+
+	for (int r = 0; r < RUNS; r++) {
+		double t0 = now_us();
+
+		for (unsigned int i = 0; i < iters; i++)
+			if (fn(ctx))
+				return -1;
+		runs[r] = (now_us() - t0) / iters;
+	}
+	qsort(runs, RUNS, sizeof(runs[0]), cmp_double);
+	return runs[RUNS / 2];
+}
+
+struct io_ctx {
+	int fd;
+	off_t off;
+	size_t len;
+	bool write;
+	void *buf;
+};
+
+static int do_io(void *p)
+{
+	struct io_ctx *c = p;
+	ssize_t n = c->write ? pwrite(c->fd, c->buf, c->len, c->off) :
+			       pread(c->fd, c->buf, c->len, c->off);
+
+	return n == (ssize_t)c->len ? 0 : -1;
+}
+
+static void row(const char *name, double v, const char *unit)
+{
+	if (v < 0)
+		printf("bench: %s failed %s\n", name, unit);
+	else
+		printf("bench: %s %.3f %s\n", name, v, unit);
+}
+
+static double bench(int fd, off_t off, size_t len, bool write, unsigned int iters)
+{
+	static __u8 buf[128 * 1024];
+	struct io_ctx c = { fd, off, len, write, buf };
+
+	memset(buf, 0x5a, sizeof(buf));
+	return time_op(do_io, &c, iters);
+}
+
+/* Two processes, one card each, reading a port; total us per access. */
+static double alternate(const char *a, const char *b, unsigned int iters)
+{
+	const char *cards[2] = { a, b };
+	pid_t pids[2];
+	double t0 = now_us();
+
+	for (int i = 0; i < 2; i++) {
+		pids[i] = fork();
+		if (!pids[i]) {
+			struct vfio_dev dev;
+			struct vfio_region_info info;
+			__u8 v;
+
+			if (__vfio_dev_open(&dev, cards[i], VFIO_TYPE1v2_IOMMU) ||
+			    __vfio_region_info(&dev, VGA, &info))
+				_exit(1);
+			for (unsigned int n = 0; n < iters; n++)
+				if (pread(dev.fd, &v, 1, info.offset + 0x3cc) != 1)
+					_exit(1);
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		int status;
+
+		waitpid(pids[i], &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			return -1;
+	}
+	return (now_us() - t0) / (2.0 * iters);
+}
+
+int main(int argc, char *argv[])
+{
+	struct vfio_region_info info;
+	struct vfio_dev dev;
+	int port, mem;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s BDF [BDF2]\n", argv[0]);
+		return 2;
+	}
+	vfio_dev_open(&dev, argv[1], VFIO_TYPE1v2_IOMMU);
+	vfio_region_info(&dev, VGA, &info);
+	port = open("/dev/port", O_RDWR);
+	mem = open("/dev/mem", O_RDWR | O_SYNC);
+
+	/* Port 0x3cc reads the misc output register; 0x3ce/0x3cf is GR index/data. */
+	row("io_read_1", bench(dev.fd, info.offset + 0x3cc, 1, false, 2000), "us/op");
+	row("io_read_1_floor_devport", port < 0 ? -1 : bench(port, 0x3cc, 1, false, 2000), "us/op");
+	row("io_write_1", bench(dev.fd, info.offset + 0x3ce, 1, true, 2000), "us/op");
+	row("io_write_1_floor_devport", port < 0 ? -1 : bench(port, 0x3ce, 1, true, 2000), "us/op");
+	row("mem_read_1", bench(dev.fd, info.offset + 0xa0000, 1, false, 2000), "us/op");
+	row("mem_read_1_floor_devmem", mem < 0 ? -1 : bench(mem, 0xa0000, 1, false, 2000), "us/op");
+	row("mem_write_2", bench(dev.fd, info.offset + 0xa0000, 2, true, 2000), "us/op");
+	row("mem_write_2_floor_devmem", mem < 0 ? -1 : bench(mem, 0xa0000, 2, true, 2000), "us/op");
+	row("bulk_read_4k", bench(dev.fd, info.offset + 0xa0000, 4096, false, 20), "us/op");
+	row("bulk_write_4k", bench(dev.fd, info.offset + 0xa0000, 4096, true, 20), "us/op");
+	row("bulk_read_128k", bench(dev.fd, info.offset + 0xa0000, 128 * 1024, false, 2), "us/op");
+	row("bulk_write_128k", bench(dev.fd, info.offset + 0xa0000, 128 * 1024, true, 2), "us/op");
+	/* The children open the cards themselves: a group opens once. */
+	vfio_dev_close(&dev);
+	if (argc > 2)
+		row("alternate_2_cards", alternate(argv[1], argv[2], 1000), "us/op");
+	return 0;
+}
