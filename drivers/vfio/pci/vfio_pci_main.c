@@ -252,8 +252,14 @@ static int vfio_pci_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	return ops->mmap(vpdev, index, vma);
 }
 
+static void vfio_pci_release(struct vfio_device *vdev)
+{
+	vfio_pci_dev_release(to_vfio_pci_dev(vdev));
+}
+
 static const struct vfio_device_ops vfio_pci_ops = {
 	.name		= "vfio-pci",
+	.release	= vfio_pci_release,
 	.open_device	= vfio_pci_open_device,
 	.close_device	= vfio_pci_close_device,
 	.ioctl		= vfio_pci_ioctl,
@@ -282,6 +288,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (IS_ERR(vpdev))
 		return PTR_ERR(vpdev);
 	vpdev->pdev = pdev;
+	vfio_pci_dev_init(vpdev);
 	vpdev->has_vga = IS_ENABLED(CONFIG_VFIO_PCI_VGA) &&
 			 !vfio_pci_params.disable_vga && vfio_pci_is_vga(pdev);
 	dev_set_drvdata(&pdev->dev, vpdev);
