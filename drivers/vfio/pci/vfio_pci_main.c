@@ -68,8 +68,15 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	if (!vpdev->saved_state)
 		pci_dbg(pdev, "could not save config state; it will not be restored at close\n");
 
+	ret = vfio_pci_cfg_init(vpdev);
+	if (ret)
+		goto out_free_state;
+	vfio_pci_memory_sync(vpdev);
 	return 0;
 
+out_free_state:
+	kfree(vpdev->saved_state);
+	vpdev->saved_state = NULL;
 out_disable:
 	pci_disable_device(pdev);
 	return ret;
@@ -82,6 +89,8 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 
 	/* Stop DMA first: nothing the user programmed may outlive it. */
 	pci_clear_master(pdev);
+
+	vfio_pci_cfg_release(vpdev);
 
 	if (vpdev->reset_works && pci_try_reset_function(pdev))
 		pci_dbg(pdev, "reset at close failed\n");
