@@ -41,6 +41,9 @@ end rig-bind 0
 # test  devices it runs on ("all" = every target)
 tests=${RIG_TESTS:-"
 vfio_pci_device_test all
+vfio_pci_config_test all
+vfio_pci_bar_test all
+vfio_pci_dma_test 0000:00:03.0
 "}
 
 echo "$tests" | while read -r t on; do
