@@ -5,6 +5,7 @@
 #   make            build drivers/vfio/pci/vfio-pci.ko against KDIR
 #   make check      static checks, the uAPI ABI test and the VM test suite
 #   make run        the demo: boot the test rig with our driver
+#   make bench      BAR access timing, ours vs stock vs raw /dev/mem
 #
 # KDIR defaults to the newest installed Debian 6.12 headers.
 
@@ -22,7 +23,7 @@ ifneq ($(C),)
 KBUILD_ARGS += C=$(C)
 endif
 
-.PHONY: all modules clean deps check run selftests
+.PHONY: all modules clean deps check run selftests bench
 
 all: modules
 
@@ -41,6 +42,9 @@ check: deps
 
 run: deps
 	@scripts/run-demo.sh
+
+bench: deps modules selftests
+	@scripts/bench.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(MOD_DIR) clean

@@ -572,9 +572,10 @@ TEST_F(vfio_pci_bar, ioeventfd_errors)
 				       base, 0, STDOUT_FILENO));
 	ASSERT_EQ(-EINVAL, __ioeventfd(&self->dev, VFIO_DEVICE_IOEVENTFD_32,
 				       base, 0, -5));
-	/* Unaligned: refused by ours, accepted by stock. */
-	ASSERT_EQ(vfio_driver_is_stock() ? 0 : -EINVAL,
-		  __ioeventfd(&self->dev, VFIO_DEVICE_IOEVENTFD_32, base + 2, 0, efd));
+	/* Unaligned (edu's BAR0 has no MSI-X table): ours -EINVAL, stock takes it. */
+	if (is_edu(bdf))
+		ASSERT_EQ(vfio_driver_is_stock() ? 0 : -EINVAL,
+			  __ioeventfd(&self->dev, VFIO_DEVICE_IOEVENTFD_32, base + 2, 0, efd));
 	close(efd);
 }
 
