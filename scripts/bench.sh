@@ -22,7 +22,7 @@ for drv in ours stock; do
 		>"$out/$drv.log" 2>&1 || { echo "bench: the $drv guest failed, see $out/$drv.log" >&2; exit 1; }
 done
 
-val() { awk -v k="$2" '$1 == "bench" && $2 == k { print $3 }' "$out/$1/out.log"; }
+val() { tr -d '\r' <"$out/$1/out.log" | awk -v k="$2" '$1 == "bench" && $2 == k { print $3 }'; }
 row() {
 	local name=$1 a=$2 b=$3
 	if [ -z "$a" ] || [ -z "$b" ] || [ "$a" = n/a ] || [ "$b" = n/a ]; then

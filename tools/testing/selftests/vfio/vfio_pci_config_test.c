@@ -157,7 +157,7 @@ TEST_F(vfio_pci_config, readonly_fields)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ro); i++) {
 		__u32 before = vfio_cfg_read(&self->dev, ro[i].off, ro[i].width);
 		__u32 hw = hw_read(ro[i].off, ro[i].width);
 
