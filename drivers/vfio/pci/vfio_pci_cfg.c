@@ -674,13 +674,12 @@ static int vfio_pci_cfg_write_hw(struct vfio_pci_dev *vpdev, unsigned int pos,
 	u32 full, hw;
 	int ret;
 
-	if (first == last) {
+	if (first == last)
 		width = 1;
-	} else if (last - first == 1 && IS_ALIGNED(pos + first, 2)) {
+	else if (last - first == 1 && IS_ALIGNED(pos + first, 2))
 		width = 2;
-	} else {
+	else
 		first = 0;
-	}
 	pos += first;
 	val >>= 8 * first;
 	mask >>= 8 * first;

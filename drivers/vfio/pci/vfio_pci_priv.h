@@ -89,6 +89,7 @@ struct vfio_pci_dev {
 	bool mem_enabled;
 	struct vfio_pci_cfg *cfg;
 	void __iomem *barmap[PCI_STD_NUM_BARS];
+	/* protects ioeventfds and ioeventfds_nr; outside memory_lock */
 	struct mutex ioeventfds_lock;
 	struct list_head ioeventfds;
 	unsigned int ioeventfds_nr;
