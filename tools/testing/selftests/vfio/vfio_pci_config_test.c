@@ -347,6 +347,37 @@ TEST_F(vfio_pci_config, d0_while_open)
 }
 
 /*
+ * Nobody has the device open: runtime PM may suspend it (unless the
+ * module was loaded with disable_idle_d3=1); opening brings it to D0.
+ */
+TEST(idle_runtime_suspended)
+{
+	char path[128], status[32] = "", state[16];
+	struct vfio_dev dev;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/runtime_status", bdf);
+	for (i = 0; i < 50; i++) {
+		f = fopen(path, "r");
+		if (!f)
+			SKIP(return, "no runtime PM status in sysfs");
+		ASSERT_EQ(1, fscanf(f, "%31s", status));
+		fclose(f);
+		if (!strcmp(status, "suspended"))
+			break;
+		usleep(20000);
+	}
+	TH_LOG("%s idle: runtime_status %s", bdf, status);
+	ASSERT_STREQ("suspended", status);
+
+	vfio_dev_open(&dev, bdf, VFIO_TYPE1v2_IOMMU);
+	if (!read_power_state(state, sizeof(state)))
+		ASSERT_STREQ("D0", state);
+	vfio_dev_close(&dev);
+}
+
+/*
  * PM power state: ours keeps it virtual (the device stays in D0); stock
  * moves the device.  Both read back what was written.
  */
