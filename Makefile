@@ -9,6 +9,7 @@
 #                   and run depmod, so that "modprobe vfio-pci" loads ours
 #   make uninstall  remove it again: modprobe loads the kernel's vfio-pci
 #   make docs       render Documentation/ with Sphinx into build/docs/
+#   make bench      BAR access timing, ours vs stock vs raw /dev/mem
 #
 # KDIR defaults to the newest installed Debian 6.12 headers; install and
 # uninstall honour INSTALL_MOD_PATH (a staging root) like kbuild does.
@@ -68,7 +69,7 @@ check: deps
 run: deps
 	@scripts/run-demo.sh
 
-bench: deps
+bench: deps modules selftests
 	@scripts/bench.sh
 
 clean:

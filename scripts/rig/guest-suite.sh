@@ -47,6 +47,9 @@ end rig-bind 0
 #       [harness options; a run with options is named test:N@device]
 tests=${RIG_TESTS:-"
 vfio_pci_device_test all
+vfio_pci_config_test all
+vfio_pci_bar_test all
+vfio_pci_dma_test 0000:00:03.0
 vfio_pci_vga_test all -T isolation_between_cards
 vfio_pci_vga_test 0000:01:00.0 -t isolation_between_cards
 "}

@@ -10,6 +10,7 @@
 #include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/pm_runtime.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
@@ -35,6 +36,10 @@ static const struct vfio_pci_region_ops *
 vfio_pci_region(struct vfio_pci_dev *vpdev, unsigned int index)
 {
 	switch (index) {
+	case VFIO_PCI_BAR0_REGION_INDEX ... VFIO_PCI_BAR5_REGION_INDEX:
+		return &vfio_pci_bar_region_ops;
+	case VFIO_PCI_ROM_REGION_INDEX:
+		return &vfio_pci_rom_region_ops;
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		return &vfio_pci_cfg_region_ops;
 	case VFIO_PCI_VGA_REGION_INDEX:
@@ -46,16 +51,40 @@ vfio_pci_region(struct vfio_pci_dev *vpdev, unsigned int index)
 
 /* ---- lifecycle ---- */
 
+/*
+ * A function whose config space reads all-ones is gone (surprise removed,
+ * stuck in D3cold, or dead): nothing it would hand out could work.
+ */
+static int vfio_pci_check_alive(struct pci_dev *pdev)
+{
+	u32 id;
+
+	if (pci_read_config_dword(pdev, PCI_VENDOR_ID, &id) || id == ~0U) {
+		pci_warn(pdev, "config space reads all-ones (dead or in D3cold); refusing to open\n");
+		return -ENODEV;
+	}
+	return 0;
+}
+
 static int vfio_pci_open_device(struct vfio_device *vdev)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
 	struct pci_dev *pdev = vpdev->pdev;
 	int ret;
 
+	/* D0 for as long as the user has it; see vfio_pci_probe(). */
+	ret = pm_runtime_resume_and_get(&pdev->dev);
+	if (ret)
+		return ret;
+
+	ret = vfio_pci_check_alive(pdev);
+	if (ret)
+		goto out_put_pm;
+
 	/* Enabling and resetting rewrite the decode enables: see vga.c. */
 	ret = vfio_pci_vga_decode_get(vpdev);
 	if (ret)
-		return ret;
+		goto out_put_pm;
 
 	ret = pci_enable_device(pdev);
 	if (ret)
@@ -76,13 +105,23 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	if (!vpdev->saved_state)
 		pci_dbg(pdev, "could not save config state; it will not be restored at close\n");
 
+	ret = vfio_pci_cfg_init(vpdev);
+	if (ret)
+		goto out_free_state;
+	vfio_pci_bar_init(vpdev);
+	vfio_pci_memory_sync(vpdev);
 	vfio_pci_vga_decode_put(vpdev);
 	return 0;
 
+out_free_state:
+	kfree(vpdev->saved_state);
+	vpdev->saved_state = NULL;
 out_disable:
 	pci_disable_device(pdev);
 out_decode_put:
 	vfio_pci_vga_decode_put(vpdev);
+out_put_pm:
+	pm_runtime_put(&pdev->dev);
 	return ret;
 }
 
@@ -94,6 +133,11 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 
 	/* Stop DMA first: nothing the user programmed may outlive it. */
 	pci_clear_master(pdev);
+
+	/* Interrupts go next; then the regions' state. */
+	vfio_pci_ioeventfd_release(vpdev);
+	vfio_pci_bar_release(vpdev);
+	vfio_pci_cfg_release(vpdev);
 
 	/*
 	 * Reset and restore rewrite the decode enables (see vga.c).  Only a
@@ -114,6 +158,7 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 	pci_disable_device(pdev);
 	if (routed)
 		vfio_pci_vga_decode_put(vpdev);
+	pm_runtime_put(&pdev->dev);
 }
 
 /* ---- ioctls ---- */
@@ -205,6 +250,28 @@ static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_dev *vpdev,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
+static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_dev *vpdev,
+				    struct vfio_device_ioeventfd __user *arg)
+{
+	const size_t minsz = offsetofend(struct vfio_device_ioeventfd, fd);
+	struct vfio_device_ioeventfd ioeventfd;
+	unsigned int width;
+
+	if (copy_from_user(&ioeventfd, arg, minsz))
+		return -EFAULT;
+	if (ioeventfd.argsz < minsz)
+		return -EINVAL;
+	if (ioeventfd.flags & ~VFIO_DEVICE_IOEVENTFD_SIZE_MASK)
+		return -EINVAL;
+	/* Exactly one width bit. */
+	width = ioeventfd.flags & VFIO_DEVICE_IOEVENTFD_SIZE_MASK;
+	if (hweight32(width) != 1)
+		return -EINVAL;
+
+	return vfio_pci_ioeventfd(vpdev, ioeventfd.offset, ioeventfd.data,
+				  width, ioeventfd.fd);
+}
+
 static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -218,6 +285,8 @@ static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return vfio_pci_ioctl_get_region_info(vpdev, uarg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return vfio_pci_ioctl_get_irq_info(vpdev, uarg);
+	case VFIO_DEVICE_IOEVENTFD:
+		return vfio_pci_ioctl_ioeventfd(vpdev, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -272,8 +341,14 @@ static int vfio_pci_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	return ops->mmap(vpdev, index, vma);
 }
 
+static void vfio_pci_release(struct vfio_device *vdev)
+{
+	vfio_pci_dev_release(to_vfio_pci_dev(vdev));
+}
+
 static const struct vfio_device_ops vfio_pci_ops = {
 	.name		= "vfio-pci",
+	.release	= vfio_pci_release,
 	.open_device	= vfio_pci_open_device,
 	.close_device	= vfio_pci_close_device,
 	.ioctl		= vfio_pci_ioctl,
@@ -311,6 +386,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (IS_ERR(vpdev))
 		return PTR_ERR(vpdev);
 	vpdev->pdev = pdev;
+	vfio_pci_dev_init(vpdev);
 	vpdev->has_vga = IS_ENABLED(CONFIG_VFIO_PCI_VGA) &&
 			 !vfio_pci_params.disable_vga && vfio_pci_is_vga(pdev);
 	dev_set_drvdata(&pdev->dev, vpdev);
@@ -323,6 +399,16 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = vfio_register_group_dev(&vpdev->vdev);
 	if (ret)
 		goto out_vga_remove;
+
+	/*
+	 * The PCI core holds a runtime PM reference across probe and keeps
+	 * runtime PM forbidden: let an idle device go to D3hot unless
+	 * disable_idle_d3 says otherwise.  open_device() takes it back.
+	 */
+	if (!vfio_pci_params.disable_idle_d3) {
+		pm_runtime_allow(&pdev->dev);
+		pm_runtime_put(&pdev->dev);
+	}
 
 	vfio_pci_announce(pdev, "bound");
 	return 0;
@@ -342,6 +428,10 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 	/* Waits until every user has closed the device. */
 	vfio_unregister_group_dev(&vpdev->vdev);
 	vfio_pci_vga_remove(vpdev);
+	if (!vfio_pci_params.disable_idle_d3) {
+		pm_runtime_get_noresume(&pdev->dev);
+		pm_runtime_forbid(&pdev->dev);
+	}
 	dev_set_drvdata(&pdev->dev, NULL);
 	vfio_put_device(&vpdev->vdev);
 	vfio_pci_announce(pdev, "unbound");

@@ -10,7 +10,9 @@
 #ifndef VFIO_PCI_PRIV_H
 #define VFIO_PCI_PRIV_H
 
+#include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/rwsem.h>
 #include <linux/vfio.h>
 
 /*
@@ -39,6 +41,8 @@ struct vfio_pci_params {
 
 extern struct vfio_pci_params vfio_pci_params;
 
+struct vfio_pci_cfg;
+
 /**
  * struct vfio_pci_dev - one PCI function bound to vfio-pci
  * @vdev: the VFIO core's device; its dev_set lock (dev_set->lock) is held
@@ -50,6 +54,28 @@ extern struct vfio_pci_params vfio_pci_params;
  *	VFIO_DEVICE_FLAGS_RESET.  Written under dev_set->lock.
  * @saved_state: config state as found at open, restored at close.
  *	Written under dev_set->lock.
+ * @memory_lock: the memory-enable lock.  Held for read by everything that
+ *	touches the BARs or ROM through the hardware (BAR read/write, the
+ *	mmap fault handler, ioeventfd writes), held for write by everything
+ *	that changes whether the device decodes memory (config writes,
+ *	vfio_pci_memory_lock_and_enable(), reset).  Protects @mem_enabled and
+ *	the PCI_COMMAND_MEMORY bit of the hardware.  Nesting: taken inside
+ *	mmap_lock (the fault handler runs under it) and outside the
+ *	mapping's i_mmap_rwsem (zapping runs under it); never held across a
+ *	user copy.
+ * @mem_enabled: the device decodes its memory BARs as the user set it
+ *	(PCI_COMMAND_MEMORY); when false, BAR access fails and mmap faults
+ *	raise SIGBUS.  Protected by @memory_lock.
+ * @cfg: config-space virtualization state (vfio_pci_cfg.c); set up at
+ *	open, freed at close, under dev_set->lock.  Its contents are
+ *	protected by @memory_lock (read for config reads, write for config
+ *	writes).
+ * @barmap: kernel mappings of the BARs, set up at open and torn down at
+ *	close (under dev_set->lock); NULL for an absent or unclaimable BAR
+ * @ioeventfds_lock: protects @ioeventfds and @ioeventfds_nr; nests
+ *	outside @memory_lock
+ * @ioeventfds: registered VFIO_DEVICE_IOEVENTFD entries
+ * @ioeventfds_nr: how many entries @ioeventfds holds
  */
 struct vfio_pci_dev {
 	struct vfio_device vdev;
@@ -57,6 +83,16 @@ struct vfio_pci_dev {
 	bool has_vga;
 	bool reset_works;
 	struct pci_saved_state *saved_state;
+
+	/* device access: the bottom layer, config, BARs, ROM */
+	struct rw_semaphore memory_lock;
+	bool mem_enabled;
+	struct vfio_pci_cfg *cfg;
+	void __iomem *barmap[PCI_STD_NUM_BARS];
+	/* protects ioeventfds and ioeventfds_nr; outside memory_lock */
+	struct mutex ioeventfds_lock;
+	struct list_head ioeventfds;
+	unsigned int ioeventfds_nr;
 };
 
 static inline struct vfio_pci_dev *to_vfio_pci_dev(struct vfio_device *vdev)
@@ -82,8 +118,30 @@ struct vfio_pci_region_ops {
 		    struct vm_area_struct *vma);
 };
 
+/* vfio_pci_dev.c: the shared device state at the bottom */
+void vfio_pci_dev_init(struct vfio_pci_dev *vpdev);
+void vfio_pci_dev_release(struct vfio_pci_dev *vpdev);
+u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_dev *vpdev);
+void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
+void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
+void vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
+void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev);
+
 /* vfio_pci_cfg.c */
 extern const struct vfio_pci_region_ops vfio_pci_cfg_region_ops;
+int vfio_pci_cfg_init(struct vfio_pci_dev *vpdev);
+void vfio_pci_cfg_release(struct vfio_pci_dev *vpdev);
+
+/* vfio_pci_bar.c */
+extern const struct vfio_pci_region_ops vfio_pci_bar_region_ops;
+void vfio_pci_bar_init(struct vfio_pci_dev *vpdev);
+void vfio_pci_bar_release(struct vfio_pci_dev *vpdev);
+int vfio_pci_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
+		       unsigned int width, int fd);
+void vfio_pci_ioeventfd_release(struct vfio_pci_dev *vpdev);
+
+/* vfio_pci_rom.c */
+extern const struct vfio_pci_region_ops vfio_pci_rom_region_ops;
 
 /* vfio_pci_vga.c */
 #ifdef CONFIG_VFIO_PCI_VGA

@@ -39,6 +39,20 @@
 		VFIO_FAIL("assertion '%s' failed: " fmt, #cond, ##__VA_ARGS__);	\
 } while (0)
 
+/*
+ * One 32-bit access to a mapped BAR.  Atomic accesses are never merged,
+ * split or left out by the compiler, which is what device registers need.
+ */
+static inline __u32 vfio_mmio_read32(const __u32 *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline void vfio_mmio_write32(__u32 *p, __u32 val)
+{
+	__atomic_store_n(p, val, __ATOMIC_RELAXED);
+}
+
 /* Call an ioctl; 0 or -errno. */
 #define __vfio_ioctl(fd, req, arg) (ioctl((fd), (req), (arg)) < 0 ? -errno : 0)
 

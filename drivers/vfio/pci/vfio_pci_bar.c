@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-pci (vfio-vga): the BAR regions (indexes 0-5) and VFIO_DEVICE_IOEVENTFD.
+ *
+ * Reads and writes go through a kernel mapping of the BAR, split into
+ * naturally aligned pieces of up to 8 bytes (4 for I/O BARs).  Memory BARs
+ * can also be mmapped; the mapping is filled page by page at fault time so
+ * that it can be zapped whenever the user turns memory decode off, after
+ * which faults raise SIGBUS until decode is back (see vfio_pci_dev.c).
+ *
+ * The MSI-X table lives in a BAR.  When the platform isolates MSI (interrupt
+ * remapping), a write to the table cannot reach another device's vectors,
+ * so the whole BAR is mappable and the region says so with
+ * VFIO_REGION_INFO_CAP_MSIX_MAPPABLE.  Otherwise the pages holding the table
+ * and the PBA are left out of mmap, described by a sparse-mmap capability.
+ */
+
+#include <linux/eventfd.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/msi.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vfio_pci_priv.h"
+
+/* VFIO_DEVICE_IOEVENTFD entries a device may hold, as the stock driver. */
+#define VFIO_PCI_IOEVENTFD_MAX	1000
+
+/**
+ * struct vfio_pci_ioeventfd - one registered VFIO_DEVICE_IOEVENTFD
+ * @node: in vfio_pci_dev.ioeventfds
+ * @vpdev: the device
+ * @virqfd: the VFIO core's eventfd hook
+ * @addr: where to write, in the kernel mapping of the BAR
+ * @pos: the region offset (index bits included) it was registered for
+ * @data: what to write
+ * @width: 1, 2, 4 or 8 bytes
+ * @is_io: an I/O BAR, which memory decode does not gate
+ */
+struct vfio_pci_ioeventfd {
+	struct list_head node;
+	struct vfio_pci_dev *vpdev;
+	struct virqfd *virqfd;
+	void __iomem *addr;
+	u64 pos;
+	u64 data;
+	unsigned int width;
+	bool is_io;
+};
+
+static bool vfio_pci_bar_is_io(struct pci_dev *pdev, unsigned int bar)
+{
+	return pci_resource_flags(pdev, bar) & IORESOURCE_IO;
+}
+
+/**
+ * vfio_pci_bar_init - claim and map the BARs at open
+ * @vpdev: the device
+ *
+ * A BAR another driver holds (or that cannot be mapped) stays unusable: its
+ * region reads and writes fail with -EINVAL, as an absent one.
+ */
+void vfio_pci_bar_init(struct vfio_pci_dev *vpdev)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+	unsigned int bar;
+
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		if (!pci_resource_len(pdev, bar))
+			continue;
+		if (pci_request_region(pdev, bar, "vfio-pci")) {
+			pci_dbg(pdev, "BAR %u is busy; not offered\n", bar);
+			continue;
+		}
+		vpdev->barmap[bar] = pci_iomap(pdev, bar, 0);
+		if (!vpdev->barmap[bar]) {
+			pci_dbg(pdev, "BAR %u cannot be mapped; not offered\n", bar);
+			pci_release_region(pdev, bar);
+		}
+	}
+}
+
+/**
+ * vfio_pci_bar_release - undo vfio_pci_bar_init() at close
+ * @vpdev: the device; no ioeventfd may remain
+ */
+void vfio_pci_bar_release(struct vfio_pci_dev *vpdev)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+	unsigned int bar;
+
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		if (!vpdev->barmap[bar])
+			continue;
+		pci_iounmap(pdev, vpdev->barmap[bar]);
+		pci_release_region(pdev, bar);
+		vpdev->barmap[bar] = NULL;
+	}
+}
+
+/*
+ * The page-aligned span [*start, *end) of @bar holding the MSI-X table and
+ * PBA; false when @bar holds neither.
+ */
+static bool vfio_pci_msix_span(struct pci_dev *pdev, unsigned int bar,
+			       u64 *start, u64 *end)
+{
+	u32 table, pba;
+	u16 flags;
+	bool found = false;
+	u64 s, e;
+
+	if (!pdev->msix_cap)
+		return false;
+	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &flags);
+	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table);
+	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_PBA, &pba);
+	*start = U64_MAX;
+	*end = 0;
+
+	if ((table & PCI_MSIX_TABLE_BIR) == bar) {
+		s = table & PCI_MSIX_TABLE_OFFSET;
+		e = s + ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) * PCI_MSIX_ENTRY_SIZE;
+		*start = min(*start, s);
+		*end = max(*end, e);
+		found = true;
+	}
+	if ((pba & PCI_MSIX_PBA_BIR) == bar) {
+		s = pba & PCI_MSIX_PBA_OFFSET;
+		e = s + DIV_ROUND_UP((flags & PCI_MSIX_FLAGS_QSIZE) + 1, 64) * 8;
+		*start = min(*start, s);
+		*end = max(*end, e);
+		found = true;
+	}
+	*start = round_down(*start, PAGE_SIZE);
+	*end = round_up(*end, PAGE_SIZE);
+	return found;
+}
+
+static bool vfio_pci_msix_mappable(struct vfio_pci_dev *vpdev)
+{
+	return msi_device_has_isolated_msi(&vpdev->pdev->dev);
+}
+
+/* A memory BAR of whole pages can be mmapped. */
+static bool vfio_pci_bar_mmappable(struct vfio_pci_dev *vpdev, unsigned int bar)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+
+	return vpdev->barmap[bar] && !vfio_pci_bar_is_io(pdev, bar) &&
+	       pci_resource_len(pdev, bar) >= PAGE_SIZE &&
+	       PAGE_ALIGNED(pci_resource_start(pdev, bar));
+}
+
+static int vfio_pci_bar_sparse_cap(struct vfio_pci_dev *vpdev, u64 len,
+				   u64 start, u64 end,
+				   struct vfio_info_cap *caps)
+{
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	size_t size = struct_size(sparse, areas, 2);
+	unsigned int nr = 0;
+	int ret;
+
+	sparse = kzalloc(size, GFP_KERNEL);
+	if (!sparse)
+		return -ENOMEM;
+	sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+	sparse->header.version = 1;
+	if (start) {
+		sparse->areas[nr].offset = 0;
+		sparse->areas[nr++].size = start;
+	}
+	if (end < len) {
+		sparse->areas[nr].offset = end;
+		sparse->areas[nr++].size = len - end;
+	}
+	sparse->nr_areas = nr;
+	size = struct_size(sparse, areas, nr);
+	ret = vfio_info_add_capability(caps, &sparse->header, size);
+	kfree(sparse);
+	return ret;
+}
+
+static int vfio_pci_bar_info(struct vfio_pci_dev *vpdev, unsigned int index,
+			     struct vfio_region_info *info,
+			     struct vfio_info_cap *caps)
+{
+	struct vfio_info_cap_header header = {
+		.id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE,
+		.version = 1,
+	};
+	struct pci_dev *pdev = vpdev->pdev;
+	u64 len = pci_resource_len(pdev, index), start, end;
+
+	/* Absent, or the upper half of a 64-bit BAR: an empty region. */
+	if (!len)
+		return 0;
+
+	info->size = len;
+	info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	if (!vfio_pci_bar_mmappable(vpdev, index))
+		return 0;
+	info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
+
+	if (!vfio_pci_msix_span(pdev, index, &start, &end))
+		return 0;
+	if (vfio_pci_msix_mappable(vpdev))
+		return vfio_info_add_capability(caps, &header, sizeof(header));
+	return vfio_pci_bar_sparse_cap(vpdev, len, start, end, caps);
+}
+
+/* The widest naturally aligned access at @pos that fits in @count. */
+static unsigned int vfio_pci_bar_width(u64 pos, size_t count, bool is_io)
+{
+	if (!is_io && count >= 8 && IS_ALIGNED(pos, 8))
+		return 8;
+	if (count >= 4 && IS_ALIGNED(pos, 4))
+		return 4;
+	if (count >= 2 && IS_ALIGNED(pos, 2))
+		return 2;
+	return 1;
+}
+
+static u64 vfio_pci_ioread(void __iomem *addr, unsigned int width)
+{
+	switch (width) {
+	case 8:
+		return readq(addr);	/* memory BARs only */
+	case 4:
+		return ioread32(addr);
+	case 2:
+		return ioread16(addr);
+	default:
+		return ioread8(addr);
+	}
+}
+
+static void vfio_pci_iowrite(void __iomem *addr, unsigned int width, u64 val)
+{
+	switch (width) {
+	case 8:
+		writeq(val, addr);
+		break;
+	case 4:
+		iowrite32(val, addr);
+		break;
+	case 2:
+		iowrite16(val, addr);
+		break;
+	default:
+		iowrite8(val, addr);
+		break;
+	}
+}
+
+/*
+ * User copies of one piece with a fixed width each: get_user()/put_user()
+ * are a single move, where a copy of variable size goes through the
+ * generic, checked path (measurably slower on the pread fast path).
+ */
+static int vfio_pci_get_user(const char __user *buf, unsigned int width,
+			     u64 *val)
+{
+	u32 v32;
+	u16 v16;
+	u8 v8;
+	int ret;
+
+	switch (width) {
+	case 8:
+		return get_user(*val, (const u64 __user *)buf);
+	case 4:
+		ret = get_user(v32, (const u32 __user *)buf);
+		*val = v32;
+		return ret;
+	case 2:
+		ret = get_user(v16, (const u16 __user *)buf);
+		*val = v16;
+		return ret;
+	default:
+		ret = get_user(v8, (const u8 __user *)buf);
+		*val = v8;
+		return ret;
+	}
+}
+
+static int vfio_pci_put_user(char __user *buf, unsigned int width, u64 val)
+{
+	switch (width) {
+	case 8:
+		return put_user(val, (u64 __user *)buf);
+	case 4:
+		return put_user((u32)val, (u32 __user *)buf);
+	case 2:
+		return put_user((u16)val, (u16 __user *)buf);
+	default:
+		return put_user((u8)val, (u8 __user *)buf);
+	}
+}
+
+/*
+ * One piece, under memory_lock for read.  A memory BAR the user has
+ * disabled answers -EIO, as the stock driver does: the access would be an
+ * Unsupported Request on the bus.
+ */
+static int vfio_pci_bar_access(struct vfio_pci_dev *vpdev, void __iomem *addr,
+			       bool is_io, unsigned int width, u64 *val,
+			       bool write)
+{
+	int ret = 0;
+
+	down_read(&vpdev->memory_lock);
+	if (!is_io && !vpdev->mem_enabled)
+		ret = -EIO;
+	else if (write)
+		vfio_pci_iowrite(addr, width, *val);
+	else
+		*val = vfio_pci_ioread(addr, width);
+	up_read(&vpdev->memory_lock);
+	return ret;
+}
+
+static ssize_t vfio_pci_bar_rw(struct vfio_pci_dev *vpdev, unsigned int index,
+			       char __user *buf, size_t count, loff_t pos,
+			       bool write)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+	void __iomem *base = vpdev->barmap[index];
+	bool is_io = vfio_pci_bar_is_io(pdev, index);
+	u64 len = pci_resource_len(pdev, index);
+	size_t done = 0;
+
+	if (!base || pos >= len)
+		return -EINVAL;
+	count = min_t(u64, count, len - pos);
+
+	while (done < count) {
+		unsigned int width = vfio_pci_bar_width(pos, count - done, is_io);
+		u64 val = 0;
+		int ret;
+
+		/* User copies stay outside memory_lock (see its comment). */
+		if (write && vfio_pci_get_user(buf + done, width, &val))
+			return done ? done : -EFAULT;
+		ret = vfio_pci_bar_access(vpdev, base + pos, is_io, width, &val,
+					  write);
+		if (ret)
+			return done ? done : ret;
+		if (!write && vfio_pci_put_user(buf + done, width, val))
+			return done ? done : -EFAULT;
+		done += width;
+		pos += width;
+	}
+	return done;
+}
+
+static vm_fault_t vfio_pci_bar_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vfio_pci_dev *vpdev = vma->vm_private_data;
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX((u64)vmf->pgoff << PAGE_SHIFT);
+	u64 pgoff = vmf->pgoff & (VFIO_PCI_OFFSET_MASK >> PAGE_SHIFT);
+	unsigned long pfn;
+	vm_fault_t ret;
+
+	pfn = (pci_resource_start(vpdev->pdev, index) >> PAGE_SHIFT) + pgoff;
+
+	down_read(&vpdev->memory_lock);
+	if (vpdev->mem_enabled)
+		ret = vmf_insert_pfn(vma, vmf->address, pfn);
+	else
+		ret = VM_FAULT_SIGBUS;
+	up_read(&vpdev->memory_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct vfio_pci_bar_vm_ops = {
+	.fault = vfio_pci_bar_fault,
+};
+
+static int vfio_pci_bar_mmap(struct vfio_pci_dev *vpdev, unsigned int index,
+			     struct vm_area_struct *vma)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+	u64 off = ((u64)vma->vm_pgoff << PAGE_SHIFT) & VFIO_PCI_OFFSET_MASK;
+	u64 req = vma->vm_end - vma->vm_start, start, end;
+
+	if (!vfio_pci_bar_mmappable(vpdev, index))
+		return -EINVAL;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (off + req < off || off + req > pci_resource_len(pdev, index))
+		return -EINVAL;
+	if (!vfio_pci_msix_mappable(vpdev) &&
+	    vfio_pci_msix_span(pdev, index, &start, &end) &&
+	    off < end && off + req > start)
+		return -EINVAL;
+
+	vma->vm_private_data = vpdev;
+	vma->vm_ops = &vfio_pci_bar_vm_ops;
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	return 0;
+}
+
+const struct vfio_pci_region_ops vfio_pci_bar_region_ops = {
+	.info	= vfio_pci_bar_info,
+	.rw	= vfio_pci_bar_rw,
+	.mmap	= vfio_pci_bar_mmap,
+};
+
+/* ---- VFIO_DEVICE_IOEVENTFD ---- */
+
+static void vfio_pci_ioeventfd_write(struct vfio_pci_ioeventfd *ioeventfd)
+{
+	struct vfio_pci_dev *vpdev = ioeventfd->vpdev;
+
+	lockdep_assert_held(&vpdev->memory_lock);
+
+	/* A write to a disabled BAR is dropped, as from the bus's view. */
+	if (ioeventfd->is_io || vpdev->mem_enabled)
+		vfio_pci_iowrite(ioeventfd->addr, ioeventfd->width,
+				 ioeventfd->data);
+}
+
+/* From the eventfd's wakeup, atomic: write now unless the lock is busy. */
+static int vfio_pci_ioeventfd_handler(void *opaque, void *unused)
+{
+	struct vfio_pci_ioeventfd *ioeventfd = opaque;
+	struct vfio_pci_dev *vpdev = ioeventfd->vpdev;
+
+	if (!down_read_trylock(&vpdev->memory_lock))
+		return 1;	/* leave it to the thread */
+	vfio_pci_ioeventfd_write(ioeventfd);
+	up_read(&vpdev->memory_lock);
+	return 0;
+}
+
+static void vfio_pci_ioeventfd_thread(void *opaque, void *unused)
+{
+	struct vfio_pci_ioeventfd *ioeventfd = opaque;
+	struct vfio_pci_dev *vpdev = ioeventfd->vpdev;
+
+	down_read(&vpdev->memory_lock);
+	vfio_pci_ioeventfd_write(ioeventfd);
+	up_read(&vpdev->memory_lock);
+}
+
+static void __vfio_pci_ioeventfd_free(struct vfio_pci_dev *vpdev,
+				      struct vfio_pci_ioeventfd *ioeventfd)
+{
+	lockdep_assert_held(&vpdev->ioeventfds_lock);
+
+	vfio_virqfd_disable(&ioeventfd->virqfd);
+	list_del(&ioeventfd->node);
+	vpdev->ioeventfds_nr--;
+	kfree(ioeventfd);
+}
+
+/* Where an ioeventfd may write; -EINVAL names every reason it may not. */
+static int vfio_pci_ioeventfd_check(struct vfio_pci_dev *vpdev, u64 offset,
+				    unsigned int width)
+{
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(offset);
+	u64 pos = offset & VFIO_PCI_OFFSET_MASK, start, end;
+	struct pci_dev *pdev = vpdev->pdev;
+
+	if (index > VFIO_PCI_BAR5_REGION_INDEX || !vpdev->barmap[index])
+		return -EINVAL;
+	if (pos + width > pci_resource_len(pdev, index) ||
+	    !IS_ALIGNED(pos, width))
+		return -EINVAL;
+	if (width == 8 && vfio_pci_bar_is_io(pdev, index))
+		return -EINVAL;
+	/* The MSI-X table is the interrupt code's. */
+	if (vfio_pci_msix_span(pdev, index, &start, &end) &&
+	    pos < end && pos + width > start) {
+		u32 table;
+		u16 flags;
+
+		pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE,
+				      &table);
+		pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS,
+				     &flags);
+		start = table & PCI_MSIX_TABLE_OFFSET;
+		end = start + ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) *
+			      PCI_MSIX_ENTRY_SIZE;
+		if ((table & PCI_MSIX_TABLE_BIR) == index && pos < end &&
+		    pos + width > start)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * vfio_pci_ioeventfd - add or remove one VFIO_DEVICE_IOEVENTFD entry
+ * @vpdev: the device
+ * @offset: device fd offset of the write (a BAR region)
+ * @data: the value written when @fd fires
+ * @width: 1, 2, 4 or 8
+ * @fd: an eventfd to add, or -1 to remove the entry matching the rest
+ *
+ * Return: 0; -EINVAL for a place the write may not go or a bad @fd;
+ * -EEXIST for a duplicate; -ENODEV when there is nothing to remove;
+ * -ENOSPC past VFIO_PCI_IOEVENTFD_MAX entries; -ENOMEM.
+ */
+int vfio_pci_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
+		       unsigned int width, int fd)
+{
+	struct vfio_pci_ioeventfd *ioeventfd;
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(offset);
+	int ret;
+
+	ret = vfio_pci_ioeventfd_check(vpdev, offset, width);
+	if (ret)
+		return ret;
+	if (width < 8)
+		data &= (1ULL << (8 * width)) - 1;
+
+	mutex_lock(&vpdev->ioeventfds_lock);
+	list_for_each_entry(ioeventfd, &vpdev->ioeventfds, node) {
+		if (ioeventfd->pos == offset && ioeventfd->width == width &&
+		    ioeventfd->data == data) {
+			if (fd == -1) {
+				__vfio_pci_ioeventfd_free(vpdev, ioeventfd);
+				ret = 0;
+			} else {
+				ret = -EEXIST;
+			}
+			goto out_unlock;
+		}
+	}
+	if (fd < 0) {
+		ret = fd == -1 ? -ENODEV : -EINVAL;
+		goto out_unlock;
+	}
+	if (vpdev->ioeventfds_nr >= VFIO_PCI_IOEVENTFD_MAX) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+
+	ioeventfd = kzalloc(sizeof(*ioeventfd), GFP_KERNEL_ACCOUNT);
+	if (!ioeventfd) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	ioeventfd->vpdev = vpdev;
+	ioeventfd->addr = vpdev->barmap[index] + (offset & VFIO_PCI_OFFSET_MASK);
+	ioeventfd->pos = offset;
+	ioeventfd->data = data;
+	ioeventfd->width = width;
+	ioeventfd->is_io = vfio_pci_bar_is_io(vpdev->pdev, index);
+
+	ret = vfio_virqfd_enable(ioeventfd, vfio_pci_ioeventfd_handler,
+				 vfio_pci_ioeventfd_thread, NULL,
+				 &ioeventfd->virqfd, fd);
+	if (ret)
+		goto out_free;
+
+	list_add_tail(&ioeventfd->node, &vpdev->ioeventfds);
+	vpdev->ioeventfds_nr++;
+	mutex_unlock(&vpdev->ioeventfds_lock);
+	return 0;
+
+out_free:
+	kfree(ioeventfd);
+out_unlock:
+	mutex_unlock(&vpdev->ioeventfds_lock);
+	return ret;
+}
+
+/**
+ * vfio_pci_ioeventfd_release - remove every ioeventfd (close, reset)
+ * @vpdev: the device
+ */
+void vfio_pci_ioeventfd_release(struct vfio_pci_dev *vpdev)
+{
+	struct vfio_pci_ioeventfd *ioeventfd, *tmp;
+
+	mutex_lock(&vpdev->ioeventfds_lock);
+	list_for_each_entry_safe(ioeventfd, tmp, &vpdev->ioeventfds, node)
+		__vfio_pci_ioeventfd_free(vpdev, ioeventfd);
+	mutex_unlock(&vpdev->ioeventfds_lock);
+}

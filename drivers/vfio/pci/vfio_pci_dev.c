@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-pci (vfio-vga): the shared device state at the bottom of the driver.
+ *
+ * Whether the device decodes memory is the one piece of state that the
+ * config, BAR, ROM and interrupt code all depend on: a BAR access or an
+ * mmap fault while the user has memory decode turned off must fail rather
+ * than reach the bus (an access to a disabled BAR is an Unsupported Request,
+ * which some platforms escalate to a machine check).  memory_lock serializes
+ * the two sides; see struct vfio_pci_dev for what it protects.
+ */
+
+#include <linux/fs.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/pci.h>
+
+#include "vfio_pci_priv.h"
+
+/**
+ * vfio_pci_dev_init - set up the shared state of a freshly allocated device
+ * @vpdev: the device
+ */
+void vfio_pci_dev_init(struct vfio_pci_dev *vpdev)
+{
+	init_rwsem(&vpdev->memory_lock);
+	mutex_init(&vpdev->ioeventfds_lock);
+	INIT_LIST_HEAD(&vpdev->ioeventfds);
+}
+
+/**
+ * vfio_pci_dev_release - undo vfio_pci_dev_init()
+ * @vpdev: the device, about to be freed
+ */
+void vfio_pci_dev_release(struct vfio_pci_dev *vpdev)
+{
+	mutex_destroy(&vpdev->ioeventfds_lock);
+}
+
+/**
+ * __vfio_pci_zap_bars - unmap every user mapping of the BARs
+ * @vpdev: the device; memory_lock held for write
+ *
+ * The next access faults, and the fault handler decides, under
+ * memory_lock, whether the page comes back or the access raises SIGBUS.
+ */
+void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev)
+{
+	lockdep_assert_held_write(&vpdev->memory_lock);
+
+	unmap_mapping_range(vpdev->vdev.inode->i_mapping,
+			    VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR0_REGION_INDEX),
+			    VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_ROM_REGION_INDEX),
+			    true);
+}
+
+/**
+ * __vfio_pci_memory_sync - take mem_enabled from the hardware
+ * @vpdev: the device; memory_lock held for write
+ *
+ * For every path that may have changed PCI_COMMAND behind the config
+ * region's back (open, reset, a user config write).  Live mappings are
+ * zapped when decoding is off.
+ */
+void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev)
+{
+	u16 cmd;
+
+	lockdep_assert_held_write(&vpdev->memory_lock);
+
+	pci_read_config_word(vpdev->pdev, PCI_COMMAND, &cmd);
+	vpdev->mem_enabled = !!(cmd & PCI_COMMAND_MEMORY);
+	if (!vpdev->mem_enabled)
+		__vfio_pci_zap_bars(vpdev);
+}
+
+/**
+ * vfio_pci_memory_sync - __vfio_pci_memory_sync() taking memory_lock
+ * @vpdev: the device
+ */
+void vfio_pci_memory_sync(struct vfio_pci_dev *vpdev)
+{
+	down_write(&vpdev->memory_lock);
+	__vfio_pci_memory_sync(vpdev);
+	up_write(&vpdev->memory_lock);
+}
+
+/**
+ * vfio_pci_memory_lock_and_enable - make the device decode memory for a while
+ * @vpdev: the device
+ *
+ * For work that needs the BARs whatever the user did with the command
+ * register (programming the MSI-X table, reading the ROM).  Takes
+ * memory_lock for write, so no user access or fault runs meanwhile, and sets
+ * PCI_COMMAND_MEMORY in the hardware if it is clear.
+ *
+ * Return: the command register as it was, for
+ * vfio_pci_memory_unlock_and_restore().
+ */
+u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_dev *vpdev)
+{
+	u16 cmd;
+
+	down_write(&vpdev->memory_lock);
+	pci_read_config_word(vpdev->pdev, PCI_COMMAND, &cmd);
+	if (!(cmd & PCI_COMMAND_MEMORY))
+		pci_write_config_word(vpdev->pdev, PCI_COMMAND,
+				      cmd | PCI_COMMAND_MEMORY);
+	return cmd;
+}
+
+/**
+ * vfio_pci_memory_unlock_and_restore - undo vfio_pci_memory_lock_and_enable()
+ * @vpdev: the device
+ * @cmd: its return value
+ */
+void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd)
+{
+	lockdep_assert_held_write(&vpdev->memory_lock);
+
+	if (!(cmd & PCI_COMMAND_MEMORY))
+		pci_write_config_word(vpdev->pdev, PCI_COMMAND, cmd);
+	up_write(&vpdev->memory_lock);
+}
