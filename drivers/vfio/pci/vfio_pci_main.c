@@ -68,6 +68,7 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	if (!vpdev->saved_state)
 		pci_dbg(pdev, "could not save config state; it will not be restored at close\n");
 
+	vfio_pci_irq_open(vpdev);
 	return 0;
 
 out_disable:
@@ -79,6 +80,9 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
 	struct pci_dev *pdev = vpdev->pdev;
+
+	/* No interrupt handler or eventfd of the user's outlives it. */
+	vfio_pci_irq_release(vpdev);
 
 	/* Stop DMA first: nothing the user programmed may outlive it. */
 	pci_clear_master(pdev);
@@ -185,6 +189,34 @@ static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_dev *vpdev,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
+static int vfio_pci_ioctl_set_irqs(struct vfio_pci_dev *vpdev,
+				   struct vfio_irq_set __user *arg)
+{
+	const size_t minsz = offsetofend(struct vfio_irq_set, count);
+	struct vfio_irq_set hdr;
+	size_t data_size = 0;
+	void *data = NULL;
+	int ret;
+
+	if (copy_from_user(&hdr, arg, minsz))
+		return -EFAULT;
+	/* argsz, unknown flags, one data type, index, range, data size. */
+	ret = vfio_set_irqs_validate_and_prepare(&hdr,
+						 vfio_pci_irq_count(vpdev, hdr.index),
+						 VFIO_PCI_NUM_IRQS, &data_size);
+	if (ret)
+		return ret;
+
+	if (data_size) {
+		data = memdup_user(&arg->data, data_size);
+		if (IS_ERR(data))
+			return PTR_ERR(data);
+	}
+	ret = vfio_pci_set_irqs(vpdev, &hdr, data);
+	kfree(data);
+	return ret;
+}
+
 static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -198,6 +230,8 @@ static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return vfio_pci_ioctl_get_region_info(vpdev, uarg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return vfio_pci_ioctl_get_irq_info(vpdev, uarg);
+	case VFIO_DEVICE_SET_IRQS:
+		return vfio_pci_ioctl_set_irqs(vpdev, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -252,6 +286,19 @@ static int vfio_pci_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	return ops->mmap(vpdev, index, vma);
 }
 
+/**
+ * vfio_pci_request - the host wants the device back
+ * @vdev: the device
+ * @count: how often the VFIO core has asked during this unbind (from 0)
+ *
+ * Called by vfio_unregister_group_dev() while it waits for the user to
+ * close the device; relays the request through the REQ eventfd.
+ */
+static void vfio_pci_request(struct vfio_device *vdev, unsigned int count)
+{
+	vfio_pci_irq_request(to_vfio_pci_dev(vdev), count);
+}
+
 static const struct vfio_device_ops vfio_pci_ops = {
 	.name		= "vfio-pci",
 	.open_device	= vfio_pci_open_device,
@@ -260,6 +307,7 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.read		= vfio_pci_read,
 	.write		= vfio_pci_write,
 	.mmap		= vfio_pci_mmap,
+	.request	= vfio_pci_request,
 };
 
 /* ---- PCI driver ---- */
@@ -282,6 +330,8 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (IS_ERR(vpdev))
 		return PTR_ERR(vpdev);
 	vpdev->pdev = pdev;
+	init_rwsem(&vpdev->memory_lock);
+	vfio_pci_irq_init(vpdev);
 	vpdev->has_vga = IS_ENABLED(CONFIG_VFIO_PCI_VGA) &&
 			 !vfio_pci_params.disable_vga && vfio_pci_is_vga(pdev);
 	dev_set_drvdata(&pdev->dev, vpdev);
@@ -310,6 +360,30 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 	vfio_put_device(&vpdev->vdev);
 }
 
+/**
+ * vfio_pci_error_detected - AER: an error was detected on the device
+ * @pdev: the device
+ * @state: the channel state
+ *
+ * Relays the error to the user through the ERR eventfd; the user (the VMM)
+ * decides what to do about it.
+ *
+ * Return: PCI_ERS_RESULT_CAN_RECOVER.
+ */
+static pci_ers_result_t vfio_pci_error_detected(struct pci_dev *pdev,
+						pci_channel_state_t state)
+{
+	struct vfio_pci_dev *vpdev = dev_get_drvdata(&pdev->dev);
+
+	if (vpdev)
+		vfio_pci_irq_error(vpdev);
+	return PCI_ERS_RESULT_CAN_RECOVER;
+}
+
+static const struct pci_error_handlers vfio_pci_err_handlers = {
+	.error_detected	= vfio_pci_error_detected,
+};
+
 /*
  * Match nothing by ID: devices come to us through driver_override, new_id
  * or ids=.  The override-only entry gives the module its vfio_pci: alias,
@@ -326,6 +400,7 @@ static struct pci_driver vfio_pci_driver = {
 	.id_table		= vfio_pci_table,
 	.probe			= vfio_pci_probe,
 	.remove			= vfio_pci_remove,
+	.err_handler		= &vfio_pci_err_handlers,
 	.driver_managed_dma	= true,
 };
 
