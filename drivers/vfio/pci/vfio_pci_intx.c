@@ -50,11 +50,10 @@ static bool __vfio_pci_intx_unmask(struct vfio_pci_dev *vpdev)
 	lockdep_assert_held(&irqs->intx_lock);
 	if (!irqs->intx_masked)
 		return false;
-	if (irqs->intx_exclusive) {
+	if (irqs->intx_exclusive)
 		enable_irq(vpdev->pdev->irq);
-	} else if (!pci_check_and_unmask_intx(vpdev->pdev)) {
+	else if (!pci_check_and_unmask_intx(vpdev->pdev))
 		return true;
-	}
 	irqs->intx_masked = false;
 	return false;
 }

@@ -91,9 +91,9 @@ struct vfio_pci_vector {
  *	device back
  */
 struct vfio_pci_irq_state {
-	struct mutex lock;
+	struct mutex lock;		/* configuration; see above */
 	unsigned int type;
-	spinlock_t intx_lock;
+	spinlock_t intx_lock;		/* INTx mask state; see above */
 	bool intx_masked;
 	bool intx_exclusive;
 	struct eventfd_ctx *intx_trigger;
