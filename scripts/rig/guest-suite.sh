@@ -41,6 +41,7 @@ end rig-bind 0
 # test  devices it runs on ("all" = every target)
 tests=${RIG_TESTS:-"
 vfio_pci_device_test all
+vfio_pci_irq_test 0000:00:03.0 0000:02:00.0 0000:04:01.0
 "}
 
 echo "$tests" | while read -r t on; do
