@@ -110,6 +110,7 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 		goto out_free_state;
 	vfio_pci_bar_init(vpdev);
 	vfio_pci_memory_sync(vpdev);
+	vfio_pci_irq_open(vpdev);
 	vfio_pci_vga_decode_put(vpdev);
 	return 0;
 
@@ -134,7 +135,10 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 	/* Stop DMA first: nothing the user programmed may outlive it. */
 	pci_clear_master(pdev);
 
-	/* Interrupts go next; then the regions' state. */
+	/* Interrupts go next: no handler or eventfd of the user's outlives it. */
+	vfio_pci_irq_release(vpdev);
+
+	/* Then the regions' state. */
 	vfio_pci_ioeventfd_release(vpdev);
 	vfio_pci_bar_release(vpdev);
 	vfio_pci_cfg_release(vpdev);
@@ -272,6 +276,34 @@ static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_dev *vpdev,
 				  width, ioeventfd.fd);
 }
 
+static int vfio_pci_ioctl_set_irqs(struct vfio_pci_dev *vpdev,
+				   struct vfio_irq_set __user *arg)
+{
+	const size_t minsz = offsetofend(struct vfio_irq_set, count);
+	struct vfio_irq_set hdr;
+	size_t data_size = 0;
+	void *data = NULL;
+	int ret;
+
+	if (copy_from_user(&hdr, arg, minsz))
+		return -EFAULT;
+	/* argsz, unknown flags, one data type, index, range, data size. */
+	ret = vfio_set_irqs_validate_and_prepare(&hdr,
+						 vfio_pci_irq_count(vpdev, hdr.index),
+						 VFIO_PCI_NUM_IRQS, &data_size);
+	if (ret)
+		return ret;
+
+	if (data_size) {
+		data = memdup_user(&arg->data, data_size);
+		if (IS_ERR(data))
+			return PTR_ERR(data);
+	}
+	ret = vfio_pci_set_irqs(vpdev, &hdr, data);
+	kfree(data);
+	return ret;
+}
+
 static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -287,6 +319,8 @@ static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return vfio_pci_ioctl_get_irq_info(vpdev, uarg);
 	case VFIO_DEVICE_IOEVENTFD:
 		return vfio_pci_ioctl_ioeventfd(vpdev, uarg);
+	case VFIO_DEVICE_SET_IRQS:
+		return vfio_pci_ioctl_set_irqs(vpdev, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -346,6 +380,19 @@ static void vfio_pci_release(struct vfio_device *vdev)
 	vfio_pci_dev_release(to_vfio_pci_dev(vdev));
 }
 
+/**
+ * vfio_pci_request - the host wants the device back
+ * @vdev: the device
+ * @count: how often the VFIO core has asked during this unbind (from 0)
+ *
+ * Called by vfio_unregister_group_dev() while it waits for the user to
+ * close the device; relays the request through the REQ eventfd.
+ */
+static void vfio_pci_request(struct vfio_device *vdev, unsigned int count)
+{
+	vfio_pci_irq_request(to_vfio_pci_dev(vdev), count);
+}
+
 static const struct vfio_device_ops vfio_pci_ops = {
 	.name		= "vfio-pci",
 	.release	= vfio_pci_release,
@@ -355,6 +402,7 @@ static const struct vfio_device_ops vfio_pci_ops = {
 	.read		= vfio_pci_read,
 	.write		= vfio_pci_write,
 	.mmap		= vfio_pci_mmap,
+	.request	= vfio_pci_request,
 };
 
 /* ---- PCI driver ---- */
@@ -387,6 +435,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return PTR_ERR(vpdev);
 	vpdev->pdev = pdev;
 	vfio_pci_dev_init(vpdev);
+	vfio_pci_irq_init(vpdev);
 	vpdev->has_vga = IS_ENABLED(CONFIG_VFIO_PCI_VGA) &&
 			 !vfio_pci_params.disable_vga && vfio_pci_is_vga(pdev);
 	dev_set_drvdata(&pdev->dev, vpdev);
@@ -437,6 +486,30 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 	vfio_pci_announce(pdev, "unbound");
 }
 
+/**
+ * vfio_pci_error_detected - AER: an error was detected on the device
+ * @pdev: the device
+ * @state: the channel state
+ *
+ * Relays the error to the user through the ERR eventfd; the user (the VMM)
+ * decides what to do about it.
+ *
+ * Return: PCI_ERS_RESULT_CAN_RECOVER.
+ */
+static pci_ers_result_t vfio_pci_error_detected(struct pci_dev *pdev,
+						pci_channel_state_t state)
+{
+	struct vfio_pci_dev *vpdev = dev_get_drvdata(&pdev->dev);
+
+	if (vpdev)
+		vfio_pci_irq_error(vpdev);
+	return PCI_ERS_RESULT_CAN_RECOVER;
+}
+
+static const struct pci_error_handlers vfio_pci_err_handlers = {
+	.error_detected	= vfio_pci_error_detected,
+};
+
 /*
  * Match nothing by ID: devices come to us through driver_override, new_id
  * or ids=.  The override-only entry gives the module its vfio_pci: alias,
@@ -453,6 +526,7 @@ static struct pci_driver vfio_pci_driver = {
 	.id_table		= vfio_pci_table,
 	.probe			= vfio_pci_probe,
 	.remove			= vfio_pci_remove,
+	.err_handler		= &vfio_pci_err_handlers,
 	.driver_managed_dma	= true,
 };
 

@@ -10,10 +10,15 @@
 #ifndef VFIO_PCI_PRIV_H
 #define VFIO_PCI_PRIV_H
 
+#include <linux/irqbypass.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/vfio.h>
+
+struct eventfd_ctx;
+struct virqfd;
 
 /*
  * A region's file offset carries its index in the bits above
@@ -44,6 +49,65 @@ extern struct vfio_pci_params vfio_pci_params;
 struct vfio_pci_cfg;
 
 /**
+ * struct vfio_pci_vector - one MSI or MSI-X vector
+ * @trigger: the eventfd the vector's interrupts signal; NULL while the
+ *	user has not attached one (the handler is then not installed)
+ * @producer: the vector as an irq-bypass producer (token @trigger), so
+ *	that KVM can post it straight into a guest
+ * @irq: its Linux interrupt number; 0 while no vector is allocated
+ * @used: a handler was installed once; the message in the hardware table
+ *	is rewritten before the next one
+ * @name: the handler's name in /proc/interrupts
+ */
+struct vfio_pci_vector {
+	struct eventfd_ctx *trigger;
+	struct irq_bypass_producer producer;
+	int irq;
+	bool used;
+	char *name;
+};
+
+/**
+ * struct vfio_pci_irq_state - the device's interrupts as the user set them
+ * @lock: serialises interrupt configuration (VFIO_DEVICE_SET_IRQS, the
+ *	request and error callbacks, release at close) and protects every
+ *	other field but the INTx mask state.  Nesting: taken inside the VFIO
+ *	core's dev_set->lock (held around close_device) and outside
+ *	memory_lock and @intx_lock; never taken while memory_lock is held.
+ * @type: the index in use, VFIO_PCI_INTX/MSI/MSIX_IRQ_INDEX, or
+ *	VFIO_PCI_NUM_IRQS when none is (only one at a time)
+ * @intx_lock: protects @intx_masked and @intx_trigger against the hard
+ *	interrupt handler and the unmask eventfd (both run in atomic
+ *	context); innermost lock, irqs off
+ * @intx_masked: INTx is masked, in the hardware's INTx disable bit or,
+ *	with @intx_exclusive, at the interrupt controller
+ * @intx_exclusive: the line is owned exclusively and masked with
+ *	disable_irq_nosync() (nointxmask, or no PCI 2.3 INTx masking)
+ * @intx_trigger: INTx's eventfd
+ * @intx_unmask: the unmask eventfd (the VFIO core's virqfd), or NULL
+ * @intx_name: INTx's handler name in /proc/interrupts
+ * @vectors: with MSI or MSI-X in use, one entry per vector of the index
+ * @nvec: the number of entries in @vectors
+ * @err_trigger: the ERR eventfd, signalled by AER's error_detected
+ * @req_trigger: the REQ eventfd, signalled when the host wants the
+ *	device back
+ */
+struct vfio_pci_irq_state {
+	struct mutex lock;		/* configuration; see above */
+	unsigned int type;
+	spinlock_t intx_lock;		/* INTx mask state; see above */
+	bool intx_masked;
+	bool intx_exclusive;
+	struct eventfd_ctx *intx_trigger;
+	struct virqfd *intx_unmask;
+	char *intx_name;
+	struct vfio_pci_vector *vectors;
+	unsigned int nvec;
+	struct eventfd_ctx *err_trigger;
+	struct eventfd_ctx *req_trigger;
+};
+
+/**
  * struct vfio_pci_dev - one PCI function bound to vfio-pci
  * @vdev: the VFIO core's device; its dev_set lock (dev_set->lock) is held
  *	by the core around open_device() and close_device()
@@ -61,8 +125,9 @@ struct vfio_pci_cfg;
  *	vfio_pci_memory_lock_and_enable(), reset).  Protects @mem_enabled and
  *	the PCI_COMMAND_MEMORY bit of the hardware.  Nesting: taken inside
  *	mmap_lock (the fault handler runs under it) and outside the
- *	mapping's i_mmap_rwsem (zapping runs under it); never held across a
- *	user copy.
+ *	mapping's i_mmap_rwsem (zapping runs under it) and inside irq.lock
+ *	(MSI-X enable forces memory decode on under it); never held across
+ *	a user copy.
  * @mem_enabled: the device decodes its memory BARs as the user set it
  *	(PCI_COMMAND_MEMORY); when false, BAR access fails and mmap faults
  *	raise SIGBUS.  Protected by @memory_lock.
@@ -76,6 +141,7 @@ struct vfio_pci_cfg;
  *	outside @memory_lock
  * @ioeventfds: registered VFIO_DEVICE_IOEVENTFD entries
  * @ioeventfds_nr: how many entries @ioeventfds holds
+ * @irq: interrupt state (vfio_pci_irq.c, vfio_pci_intx.c, vfio_pci_msi.c)
  */
 struct vfio_pci_dev {
 	struct vfio_device vdev;
@@ -93,11 +159,18 @@ struct vfio_pci_dev {
 	struct mutex ioeventfds_lock;
 	struct list_head ioeventfds;
 	unsigned int ioeventfds_nr;
+	struct vfio_pci_irq_state irq;
 };
 
 static inline struct vfio_pci_dev *to_vfio_pci_dev(struct vfio_device *vdev)
 {
 	return container_of(vdev, struct vfio_pci_dev, vdev);
+}
+
+/* INTx is masked with PCI_COMMAND_INTX_DISABLE (and so can be shared). */
+static inline bool vfio_pci_intx_maskable(struct pci_dev *pdev)
+{
+	return !vfio_pci_params.nointxmask && pci_intx_mask_supported(pdev);
 }
 
 /**
@@ -191,8 +264,29 @@ static inline const struct vfio_pci_region_ops *vfio_pci_vga_region(void)
 }
 #endif
 
+/* vfio_pci_dev.c: the bottom layer */
+u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_dev *vpdev);
+void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
+
 /* vfio_pci_irq.c */
+void vfio_pci_irq_init(struct vfio_pci_dev *vpdev);
+void vfio_pci_irq_open(struct vfio_pci_dev *vpdev);
+void vfio_pci_irq_release(struct vfio_pci_dev *vpdev);
 int vfio_pci_irq_count(struct vfio_pci_dev *vpdev, unsigned int index);
 int vfio_pci_irq_info(struct vfio_pci_dev *vpdev, struct vfio_irq_info *info);
+int vfio_pci_set_irqs(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
+		      void *data);
+void vfio_pci_irq_request(struct vfio_pci_dev *vpdev, unsigned int count);
+void vfio_pci_irq_error(struct vfio_pci_dev *vpdev);
+
+/* vfio_pci_intx.c */
+int vfio_pci_intx_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
+		      void *data);
+void vfio_pci_intx_disable(struct vfio_pci_dev *vpdev);
+
+/* vfio_pci_msi.c */
+int vfio_pci_msi_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
+		     void *data);
+void vfio_pci_msi_disable(struct vfio_pci_dev *vpdev);
 
 #endif /* VFIO_PCI_PRIV_H */

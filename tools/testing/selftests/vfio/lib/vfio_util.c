@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
@@ -316,6 +318,65 @@ void vfio_region_write(struct vfio_dev *dev, unsigned int index, __u64 off,
 		VFIO_FAIL("write of %zu bytes at %#llx in region %u of %s: %zd",
 			  len, (unsigned long long)off, index, dev->bdf, n);
 	}
+}
+
+int __vfio_set_irqs(struct vfio_dev *dev, __u32 flags, __u32 index,
+		    __u32 start, __u32 count, const void *data)
+{
+	size_t each = 0, len;
+	struct vfio_irq_set *set;
+	int ret;
+
+	if (flags & VFIO_IRQ_SET_DATA_BOOL)
+		each = sizeof(__u8);
+	else if (flags & VFIO_IRQ_SET_DATA_EVENTFD)
+		each = sizeof(__s32);
+	len = sizeof(*set) + each * count;
+	set = calloc(1, len);
+	if (!set)
+		return -ENOMEM;
+	set->argsz = len;
+	set->flags = flags;
+	set->index = index;
+	set->start = start;
+	set->count = count;
+	if (each && data)
+		memcpy(set->data, data, each * count);
+	ret = __vfio_ioctl(dev->fd, VFIO_DEVICE_SET_IRQS, set);
+	free(set);
+	return ret;
+}
+
+void vfio_set_irqs(struct vfio_dev *dev, __u32 flags, __u32 index,
+		   __u32 start, __u32 count, const void *data)
+{
+	int ret = __vfio_set_irqs(dev, flags, index, start, count, data);
+
+	if (ret) {
+		errno = -ret;
+		VFIO_FAIL("SET_IRQS(flags %#x index %u start %u count %u) on %s",
+			  flags, index, start, count, dev->bdf);
+	}
+}
+
+int vfio_eventfd_new(void)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	VFIO_ASSERT(efd >= 0, "eventfd");
+	return efd;
+}
+
+__u64 vfio_eventfd_wait(int efd, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = efd, .events = POLLIN };
+	__u64 val = 0;
+
+	if (poll(&pfd, 1, timeout_ms) != 1)
+		return 0;
+	if (read(efd, &val, sizeof(val)) != sizeof(val))
+		return 0;
+	return val;
 }
 
 __u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width)

@@ -110,6 +110,19 @@ void vfio_region_read(struct vfio_dev *dev, unsigned int index, __u64 off,
 void vfio_region_write(struct vfio_dev *dev, unsigned int index, __u64 off,
 		       const void *buf, size_t len);
 
+/*
+ * VFIO_DEVICE_SET_IRQS with @count entries of @data (__u8 for DATA_BOOL,
+ * __s32 for DATA_EVENTFD, nothing for DATA_NONE); 0 or -errno.
+ */
+int __vfio_set_irqs(struct vfio_dev *dev, __u32 flags, __u32 index,
+		    __u32 start, __u32 count, const void *data);
+void vfio_set_irqs(struct vfio_dev *dev, __u32 flags, __u32 index,
+		   __u32 start, __u32 count, const void *data);
+
+/* Eventfds: a new one, and how often it fired within @timeout_ms (0: none). */
+int vfio_eventfd_new(void);
+__u64 vfio_eventfd_wait(int efd, int timeout_ms);
+
 /* Config space through the config region. */
 __u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width);
 void vfio_cfg_write(struct vfio_dev *dev, unsigned int off, unsigned int width,

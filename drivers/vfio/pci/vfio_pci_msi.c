@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-pci (vfio-vga): MSI and MSI-X.
+ *
+ * The first eventfd enables the index with as many vectors as the call
+ * reaches (start + count); every vector with an eventfd gets a handler
+ * that signals it and is registered as an irq-bypass producer, so that KVM
+ * can post the interrupt to a vCPU without us.  Vectors can then be given
+ * new eventfds or detached (fd -1) one by one.  MSI-X vectors beyond those
+ * allocated at enable are added in place when the platform allocates MSI-X
+ * vectors dynamically; otherwise (and for MSI, which is NORESIZE) the user
+ * disables and enables again with the new count, as QEMU does.
+ *
+ * Everything that writes the MSI-X table (enable, a handler's startup and
+ * shutdown, disable) runs with memory decode forced on under memory_lock.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/eventfd.h>
+#include <linux/interrupt.h>
+#include <linux/msi.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "vfio_pci_priv.h"
+
+static irqreturn_t vfio_pci_msi_handler(int irq, void *arg)
+{
+	struct vfio_pci_vector *vec = arg;
+
+	/* @trigger is set before the handler is installed, cleared after. */
+	eventfd_signal(vec->trigger);
+	return IRQ_HANDLED;
+}
+
+static void vfio_pci_vector_detach(struct vfio_pci_dev *vpdev,
+				   struct vfio_pci_vector *vec)
+{
+	lockdep_assert_held(&vpdev->irq.lock);
+	if (!vec->trigger)
+		return;
+	irq_bypass_unregister_producer(&vec->producer);
+	vec->producer.token = NULL;
+	free_irq(vec->irq, vec);
+	kfree(vec->name);
+	vec->name = NULL;
+	eventfd_ctx_put(vec->trigger);
+	vec->trigger = NULL;
+}
+
+/* Give vector @i a Linux interrupt, allocating an MSI-X one if need be. */
+static int vfio_pci_vector_alloc(struct vfio_pci_dev *vpdev, unsigned int i)
+{
+	struct vfio_pci_vector *vec = &vpdev->irq.vectors[i];
+	struct msi_map map;
+
+	if (vec->irq)
+		return 0;
+	if (vpdev->irq.type != VFIO_PCI_MSIX_IRQ_INDEX ||
+	    !pci_msix_can_alloc_dyn(vpdev->pdev))
+		return -EINVAL;		/* NORESIZE: disable and enable again */
+	map = pci_msix_alloc_irq_at(vpdev->pdev, i, NULL);
+	if (map.virq < 0)
+		return map.virq;
+	vec->irq = map.virq;
+	return 0;
+}
+
+/* Point vector @i at eventfd @fd (detach it when @fd is negative). */
+static int vfio_pci_vector_set(struct vfio_pci_dev *vpdev, unsigned int i,
+			       s32 fd)
+{
+	struct vfio_pci_irq_state *irqs = &vpdev->irq;
+	struct vfio_pci_vector *vec = &irqs->vectors[i];
+	bool msix = irqs->type == VFIO_PCI_MSIX_IRQ_INDEX;
+	struct eventfd_ctx *trigger;
+	struct msi_msg msg;
+	int ret;
+
+	lockdep_assert_held(&irqs->lock);
+	if (fd < 0) {
+		vfio_pci_vector_detach(vpdev, vec);
+		return 0;
+	}
+
+	/* A bad fd leaves the vector as it was. */
+	trigger = eventfd_ctx_fdget(fd);
+	if (IS_ERR(trigger))
+		return PTR_ERR(trigger);
+	vfio_pci_vector_detach(vpdev, vec);
+
+	ret = vfio_pci_vector_alloc(vpdev, i);
+	if (ret)
+		goto out_put_trigger;
+	vec->name = kasprintf(GFP_KERNEL_ACCOUNT, "vfio-msi%s[%u](%s)",
+			      msix ? "x" : "", i, pci_name(vpdev->pdev));
+	if (!vec->name) {
+		ret = -ENOMEM;
+		goto out_put_trigger;
+	}
+
+	/*
+	 * The user can write the MSI-X table through the BAR; put the
+	 * message the host composed back before the vector fires again.
+	 */
+	if (msix && vec->used) {
+		get_cached_msi_msg(vec->irq, &msg);
+		pci_write_msi_msg(vec->irq, &msg);
+	}
+
+	vec->trigger = trigger;
+	ret = request_irq(vec->irq, vfio_pci_msi_handler, 0, vec->name, vec);
+	if (ret)
+		goto out_free_name;
+	vec->used = true;
+
+	vec->producer.token = trigger;
+	vec->producer.irq = vec->irq;
+	ret = irq_bypass_register_producer(&vec->producer);
+	if (ret) {
+		/*
+		 * Not fatal: the eventfd path works without KVM posting.
+		 * -EBUSY: another vector shares the eventfd.  Without a token
+		 * the unregistration at detach is a no-op, as it must be.
+		 */
+		pci_dbg(vpdev->pdev, "vector %u: no irq bypass (%d)\n", i, ret);
+		vec->producer.token = NULL;
+	}
+	return 0;
+
+out_free_name:
+	vec->trigger = NULL;
+	kfree(vec->name);
+	vec->name = NULL;
+out_put_trigger:
+	eventfd_ctx_put(trigger);
+	return ret;
+}
+
+/*
+ * Set vectors start..start+count-1; on failure, detach those this call
+ * already set, and return the error.
+ */
+static int vfio_pci_vectors_set(struct vfio_pci_dev *vpdev, unsigned int start,
+				unsigned int count, s32 *fds)
+{
+	unsigned int i, j;
+	int ret;
+
+	for (i = 0; i < count; i++) {
+		ret = vfio_pci_vector_set(vpdev, start + i, fds[i]);
+		if (ret)
+			goto out_detach;
+	}
+	return 0;
+
+out_detach:
+	for (j = 0; j < i; j++)
+		vfio_pci_vector_detach(vpdev, &vpdev->irq.vectors[start + j]);
+	return ret;
+}
+
+static int vfio_pci_msi_enable(struct vfio_pci_dev *vpdev, unsigned int index,
+			       unsigned int nvec)
+{
+	struct vfio_pci_irq_state *irqs = &vpdev->irq;
+	unsigned int total = vfio_pci_irq_count(vpdev, index);
+	struct vfio_pci_vector *vectors;
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&irqs->lock);
+	vectors = kvcalloc(total, sizeof(*vectors), GFP_KERNEL_ACCOUNT);
+	if (!vectors)
+		return -ENOMEM;
+
+	ret = pci_alloc_irq_vectors(vpdev->pdev, nvec, nvec,
+				    index == VFIO_PCI_MSIX_IRQ_INDEX ?
+				    PCI_IRQ_MSIX : PCI_IRQ_MSI);
+	if (ret < 0) {
+		pci_dbg(vpdev->pdev, "cannot allocate %u %s vectors: %d\n", nvec,
+			index == VFIO_PCI_MSIX_IRQ_INDEX ? "MSI-X" : "MSI", ret);
+		kvfree(vectors);
+		return ret;
+	}
+	for (i = 0; i < nvec; i++)
+		vectors[i].irq = pci_irq_vector(vpdev->pdev, i);
+
+	irqs->vectors = vectors;
+	irqs->nvec = total;
+	irqs->type = index;
+	return 0;
+}
+
+/**
+ * vfio_pci_msi_disable - detach every vector and disable MSI or MSI-X
+ * @vpdev: the device, with MSI or MSI-X in use
+ *
+ * Caller holds irq.lock, and for MSI-X memory_lock with memory decode on.
+ */
+void vfio_pci_msi_disable(struct vfio_pci_dev *vpdev)
+{
+	struct vfio_pci_irq_state *irqs = &vpdev->irq;
+	unsigned int i;
+
+	lockdep_assert_held(&irqs->lock);
+	for (i = 0; i < irqs->nvec; i++)
+		vfio_pci_vector_detach(vpdev, &irqs->vectors[i]);
+	pci_free_irq_vectors(vpdev->pdev);
+	/* Disabling MSI lets INTx through again; keep it masked. */
+	if (vfio_pci_intx_maskable(vpdev->pdev))
+		pci_intx(vpdev->pdev, 0);
+
+	kvfree(irqs->vectors);
+	irqs->vectors = NULL;
+	irqs->nvec = 0;
+	irqs->type = VFIO_PCI_NUM_IRQS;
+}
+
+/* Loopback: signal the vectors named, as if the device had. */
+static int vfio_pci_msi_loopback(struct vfio_pci_dev *vpdev,
+				 struct vfio_irq_set *hdr, u8 *fire)
+{
+	struct vfio_pci_irq_state *irqs = &vpdev->irq;
+	unsigned int i;
+
+	if (irqs->type != hdr->index)
+		return -EINVAL;
+	for (i = 0; i < hdr->count; i++) {
+		struct vfio_pci_vector *vec = &irqs->vectors[hdr->start + i];
+
+		if (vec->trigger && (!fire || fire[i]))
+			eventfd_signal(vec->trigger);
+	}
+	return 0;
+}
+
+static int __vfio_pci_msi_set(struct vfio_pci_dev *vpdev,
+			      struct vfio_irq_set *hdr, s32 *fds)
+{
+	struct vfio_pci_irq_state *irqs = &vpdev->irq;
+	int ret;
+
+	if (!fds) {
+		vfio_pci_msi_disable(vpdev);
+		return 0;
+	}
+	if (irqs->type == hdr->index)
+		return vfio_pci_vectors_set(vpdev, hdr->start, hdr->count, fds);
+
+	ret = vfio_pci_msi_enable(vpdev, hdr->index, hdr->start + hdr->count);
+	if (ret)
+		return ret;
+	ret = vfio_pci_vectors_set(vpdev, hdr->start, hdr->count, fds);
+	if (ret)
+		vfio_pci_msi_disable(vpdev);
+	return ret;
+}
+
+/**
+ * vfio_pci_msi_set - VFIO_DEVICE_SET_IRQS on the MSI or MSI-X index
+ * @vpdev: the device
+ * @hdr: the validated header (one data type, one action, range checked)
+ * @data: the payload, @hdr->count entries of the data type
+ *
+ * Caller holds irq.lock.
+ *
+ * Return: 0; -ENOTTY for MASK and UNMASK; -EINVAL while another index is
+ * in use, for loopback or disable of an index not in use, for eventfds
+ * with count 0, and for a vector past those enabled where the index
+ * cannot grow in place; -EBADF/-EINVAL for an fd that is not an eventfd;
+ * what the PCI core says when vectors cannot be allocated (-ENOSPC).
+ */
+int vfio_pci_msi_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
+		     void *data)
+{
+	struct vfio_pci_irq_state *irqs = &vpdev->irq;
+	bool disable;
+	u16 cmd = 0;
+	int ret;
+
+	lockdep_assert_held(&irqs->lock);
+	if (!(hdr->flags & VFIO_IRQ_SET_ACTION_TRIGGER))
+		return -ENOTTY;
+	if (irqs->type != hdr->index && irqs->type != VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+
+	disable = hdr->flags & VFIO_IRQ_SET_DATA_NONE && !hdr->count;
+	if (!(hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD) && !disable)
+		return vfio_pci_msi_loopback(vpdev, hdr,
+					     hdr->flags & VFIO_IRQ_SET_DATA_BOOL ?
+					     data : NULL);
+	if (disable ? irqs->type != hdr->index : !hdr->count)
+		return -EINVAL;
+
+	if (hdr->index == VFIO_PCI_MSIX_IRQ_INDEX)
+		cmd = vfio_pci_memory_lock_and_enable(vpdev);
+	ret = __vfio_pci_msi_set(vpdev, hdr, disable ? NULL : data);
+	if (hdr->index == VFIO_PCI_MSIX_IRQ_INDEX)
+		vfio_pci_memory_unlock_and_restore(vpdev, cmd);
+	return ret;
+}
