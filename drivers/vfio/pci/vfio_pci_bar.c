@@ -29,7 +29,7 @@
 #define VFIO_PCI_IOEVENTFD_MAX	1000
 
 /**
- * struct vfio_pci_ioeventfd - one registered VFIO_DEVICE_IOEVENTFD
+ * struct vfio_pci_ioeventfd_entry - one registered VFIO_DEVICE_IOEVENTFD
  * @node: in vfio_pci_dev.ioeventfds
  * @vpdev: the device
  * @virqfd: the VFIO core's eventfd hook
@@ -39,7 +39,7 @@
  * @width: 1, 2, 4 or 8 bytes
  * @is_io: an I/O BAR, which memory decode does not gate
  */
-struct vfio_pci_ioeventfd {
+struct vfio_pci_ioeventfd_entry {
 	struct list_head node;
 	struct vfio_pci_dev *vpdev;
 	struct virqfd *virqfd;
@@ -413,7 +413,7 @@ const struct vfio_pci_region_ops vfio_pci_bar_region_ops = {
 
 /* ---- VFIO_DEVICE_IOEVENTFD ---- */
 
-static void vfio_pci_ioeventfd_write(struct vfio_pci_ioeventfd *ioeventfd)
+static void vfio_pci_ioeventfd_write(struct vfio_pci_ioeventfd_entry *ioeventfd)
 {
 	struct vfio_pci_dev *vpdev = ioeventfd->vpdev;
 
@@ -428,7 +428,7 @@ static void vfio_pci_ioeventfd_write(struct vfio_pci_ioeventfd *ioeventfd)
 /* From the eventfd's wakeup, atomic: write now unless the lock is busy. */
 static int vfio_pci_ioeventfd_handler(void *opaque, void *unused)
 {
-	struct vfio_pci_ioeventfd *ioeventfd = opaque;
+	struct vfio_pci_ioeventfd_entry *ioeventfd = opaque;
 	struct vfio_pci_dev *vpdev = ioeventfd->vpdev;
 
 	if (!down_read_trylock(&vpdev->memory_lock))
@@ -440,7 +440,7 @@ static int vfio_pci_ioeventfd_handler(void *opaque, void *unused)
 
 static void vfio_pci_ioeventfd_thread(void *opaque, void *unused)
 {
-	struct vfio_pci_ioeventfd *ioeventfd = opaque;
+	struct vfio_pci_ioeventfd_entry *ioeventfd = opaque;
 	struct vfio_pci_dev *vpdev = ioeventfd->vpdev;
 
 	down_read(&vpdev->memory_lock);
@@ -449,7 +449,7 @@ static void vfio_pci_ioeventfd_thread(void *opaque, void *unused)
 }
 
 static void __vfio_pci_ioeventfd_free(struct vfio_pci_dev *vpdev,
-				      struct vfio_pci_ioeventfd *ioeventfd)
+				      struct vfio_pci_ioeventfd_entry *ioeventfd)
 {
 	lockdep_assert_held(&vpdev->ioeventfds_lock);
 
@@ -509,7 +509,7 @@ static int vfio_pci_ioeventfd_check(struct vfio_pci_dev *vpdev, u64 offset,
 int vfio_pci_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
 		       unsigned int width, int fd)
 {
-	struct vfio_pci_ioeventfd *ioeventfd;
+	struct vfio_pci_ioeventfd_entry *ioeventfd;
 	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(offset);
 	int ret;
 
@@ -577,7 +577,7 @@ out_unlock:
  */
 void vfio_pci_ioeventfd_release(struct vfio_pci_dev *vpdev)
 {
-	struct vfio_pci_ioeventfd *ioeventfd, *tmp;
+	struct vfio_pci_ioeventfd_entry *ioeventfd, *tmp;
 
 	mutex_lock(&vpdev->ioeventfds_lock);
 	list_for_each_entry_safe(ioeventfd, tmp, &vpdev->ioeventfds, node)
