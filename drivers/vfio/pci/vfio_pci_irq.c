@@ -117,18 +117,14 @@ void vfio_pci_irq_open(struct vfio_pci_dev *vpdev)
 		pci_intx(vpdev->pdev, 0);
 }
 
-/**
- * vfio_pci_irq_release - tear down every interrupt the user set up
- * @vpdev: the device, being closed (the VFIO core holds dev_set->lock)
- *
- * Disables INTx, MSI or MSI-X and drops the ERR and REQ eventfds.
- */
-void vfio_pci_irq_release(struct vfio_pci_dev *vpdev)
+/* Turn off whichever of INTx, MSI or MSI-X is enabled; irq.lock held. */
+static void __vfio_pci_irq_disable(struct vfio_pci_dev *vpdev)
 {
 	struct vfio_pci_irq_state *irqs = &vpdev->irq;
 	u16 cmd;
 
-	mutex_lock(&irqs->lock);
+	lockdep_assert_held(&irqs->lock);
+
 	switch (irqs->type) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
 		vfio_pci_intx_disable(vpdev);
@@ -142,6 +138,36 @@ void vfio_pci_irq_release(struct vfio_pci_dev *vpdev)
 		vfio_pci_memory_unlock_and_restore(vpdev, cmd);
 		break;
 	}
+}
+
+/**
+ * vfio_pci_irq_disable - turn off the device's interrupts before a reset
+ * @vpdev: the device
+ *
+ * Disables INTx, MSI or MSI-X, whichever the user enabled; the ERR and REQ
+ * eventfds stay, as they are no device state (a VMM sets REQ up once and
+ * keeps it across the guest's resets).  Takes irq.lock, then memory_lock:
+ * call it without memory_lock held.
+ */
+void vfio_pci_irq_disable(struct vfio_pci_dev *vpdev)
+{
+	mutex_lock(&vpdev->irq.lock);
+	__vfio_pci_irq_disable(vpdev);
+	mutex_unlock(&vpdev->irq.lock);
+}
+
+/**
+ * vfio_pci_irq_release - tear down every interrupt the user set up
+ * @vpdev: the device, being closed (the VFIO core holds dev_set->lock)
+ *
+ * Disables INTx, MSI or MSI-X and drops the ERR and REQ eventfds.
+ */
+void vfio_pci_irq_release(struct vfio_pci_dev *vpdev)
+{
+	struct vfio_pci_irq_state *irqs = &vpdev->irq;
+
+	mutex_lock(&irqs->lock);
+	__vfio_pci_irq_disable(vpdev);
 	if (irqs->err_trigger)
 		eventfd_ctx_put(irqs->err_trigger);
 	irqs->err_trigger = NULL;

@@ -162,6 +162,9 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 	pci_disable_device(pdev);
 	if (routed)
 		vfio_pci_vga_decode_put(vpdev);
+
+	/* The last user of a slot or bus leaves it reset for the next. */
+	vfio_pci_reset_set_on_last_close(vpdev);
 	pm_runtime_put(&pdev->dev);
 }
 
@@ -321,6 +324,12 @@ static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return vfio_pci_ioctl_ioeventfd(vpdev, uarg);
 	case VFIO_DEVICE_SET_IRQS:
 		return vfio_pci_ioctl_set_irqs(vpdev, uarg);
+	case VFIO_DEVICE_RESET:
+		return vfio_pci_reset_function(vpdev);
+	case VFIO_DEVICE_GET_PCI_HOT_RESET_INFO:
+		return vfio_pci_ioctl_hot_reset_info(vpdev, uarg);
+	case VFIO_DEVICE_PCI_HOT_RESET:
+		return vfio_pci_ioctl_hot_reset(vpdev, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -439,6 +448,10 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	vpdev->has_vga = IS_ENABLED(CONFIG_VFIO_PCI_VGA) &&
 			 !vfio_pci_params.disable_vga && vfio_pci_is_vga(pdev);
 	dev_set_drvdata(&pdev->dev, vpdev);
+
+	ret = vfio_pci_reset_assign_set(vpdev);
+	if (ret)
+		goto out_put;
 
 	ret = vfio_pci_vga_probe(vpdev);
 	if (ret)

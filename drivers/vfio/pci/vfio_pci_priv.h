@@ -216,6 +216,15 @@ void vfio_pci_ioeventfd_release(struct vfio_pci_dev *vpdev);
 /* vfio_pci_rom.c */
 extern const struct vfio_pci_region_ops vfio_pci_rom_region_ops;
 
+/* vfio_pci_reset.c */
+int vfio_pci_reset_assign_set(struct vfio_pci_dev *vpdev);
+int vfio_pci_reset_function(struct vfio_pci_dev *vpdev);
+int vfio_pci_ioctl_hot_reset_info(struct vfio_pci_dev *vpdev,
+				  struct vfio_pci_hot_reset_info __user *arg);
+int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
+			     struct vfio_pci_hot_reset __user *arg);
+void vfio_pci_reset_set_on_last_close(struct vfio_pci_dev *vpdev);
+
 /* vfio_pci_vga.c */
 #ifdef CONFIG_VFIO_PCI_VGA
 extern const struct vfio_pci_region_ops vfio_pci_vga_region_ops;
@@ -271,6 +280,7 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
 /* vfio_pci_irq.c */
 void vfio_pci_irq_init(struct vfio_pci_dev *vpdev);
 void vfio_pci_irq_open(struct vfio_pci_dev *vpdev);
+void vfio_pci_irq_disable(struct vfio_pci_dev *vpdev);
 void vfio_pci_irq_release(struct vfio_pci_dev *vpdev);
 int vfio_pci_irq_count(struct vfio_pci_dev *vpdev, unsigned int index);
 int vfio_pci_irq_info(struct vfio_pci_dev *vpdev, struct vfio_irq_info *info);

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-pci (vfio-vga): resets.
+ *
+ * A function reset (VFIO_DEVICE_RESET) resets one device with the best
+ * method the PCI core has for it alone.  GPUs seldom have one; what gives a
+ * guest a clean card is resetting the slot or bus the card sits on, which
+ * resets its companion functions too.  So a hot reset
+ * (VFIO_DEVICE_PCI_HOT_RESET) needs proof that the caller owns every
+ * device it touches: the group fds of those devices.
+ *
+ * Devices that share a slot or bus reset form a VFIO device set.  When the
+ * last open device of a set is closed, the whole set is reset once, if all
+ * its devices are ours, so that the next user gets clean hardware.
+ *
+ * Locking: the VFIO core's dev_set->lock is the outer lock (the core holds
+ * it around open and close; the hot reset takes it).  Under it, each reset
+ * device's memory_lock is taken for write, which blocks BAR, ROM and mmap
+ * access for the duration of the reset; the PCI core then takes the
+ * devices' locks (trylock: -EAGAIN when one is busy).
+ */
+
+#include <linux/file.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+#include "vfio_pci_priv.h"
+
+/* Upper bound on the group fds of one hot reset, whatever argsz says. */
+#define VFIO_PCI_HOT_RESET_MAX_FDS	256
+
+/* The slot whose reset touches @pdev, or NULL when a bus reset is used. */
+static struct pci_slot *vfio_pci_reset_slot(struct pci_dev *pdev)
+{
+	if (pdev->slot && !pci_probe_reset_slot(pdev->slot))
+		return pdev->slot;
+	return NULL;
+}
+
+/* A slot reset takes everything below the slot's port. */
+static bool vfio_pci_in_slot(struct pci_dev *dev, struct pci_slot *slot)
+{
+	for (; dev; dev = dev->bus->self)
+		if (dev->slot == slot)
+			return true;
+	return false;
+}
+
+/* One walk over the devices a hot reset touches: @fn(dev, @data) each. */
+struct vfio_pci_walk {
+	struct pci_slot *slot;
+	int (*fn)(struct pci_dev *dev, void *data);
+	void *data;
+	int ret;
+};
+
+/* pci_walk_bus() stops at a non-zero return but does not pass it on. */
+static int vfio_pci_walk_one(struct pci_dev *dev, void *data)
+{
+	struct vfio_pci_walk *walk = data;
+
+	if (walk->slot && !vfio_pci_in_slot(dev, walk->slot))
+		return 0;
+	walk->ret = walk->fn(dev, walk->data);
+	return walk->ret;
+}
+
+/*
+ * Call @fn for every device a hot reset of @pdev touches; stop at the
+ * first non-zero return and return it.  -ENODEV when no slot or bus reset
+ * is possible (devices on a root bus, for one).
+ */
+static int vfio_pci_walk_affected(struct pci_dev *pdev,
+				  int (*fn)(struct pci_dev *dev, void *data), void *data)
+{
+	struct vfio_pci_walk walk = {
+		.slot = vfio_pci_reset_slot(pdev),
+		.fn = fn,
+		.data = data,
+	};
+
+	if (!walk.slot && pci_probe_reset_bus(pdev->bus))
+		return -ENODEV;
+	pci_walk_bus(pdev->bus, vfio_pci_walk_one, &walk);
+	return walk.ret;
+}
+
+/**
+ * vfio_pci_reset_assign_set - put a device in the set it resets with
+ * @vpdev: the device, being probed
+ *
+ * Devices that one slot or bus reset touches share a VFIO device set;
+ * a device that can be reset alone is a set of its own.
+ *
+ * Return: 0 or -errno from the VFIO core.
+ */
+int vfio_pci_reset_assign_set(struct vfio_pci_dev *vpdev)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+	struct pci_slot *slot = vfio_pci_reset_slot(pdev);
+
+	if (slot)
+		return vfio_assign_device_set(&vpdev->vdev, slot);
+	if (!pci_probe_reset_bus(pdev->bus))
+		return vfio_assign_device_set(&vpdev->vdev, pdev->bus);
+	return vfio_assign_device_set(&vpdev->vdev, vpdev);
+}
+
+/**
+ * vfio_pci_reset_function - VFIO_DEVICE_RESET
+ * @vpdev: the device
+ *
+ * Interrupts and ioeventfds are torn down (the registers they point at are
+ * reset), memory access is blocked and mmaps are zapped while the PCI core
+ * resets the function with the best method it has for
+ * this device alone (honouring the administrator's reset_method, quirks
+ * and the no-reset flags); it saves and restores config state around the
+ * reset and waits for the device to answer again.
+ *
+ * Return: 0; -EINVAL when the device has no usable reset; -EAGAIN when
+ * the device is locked by another path; -EINTR on a signal while waiting
+ * for the VGA arbiter; other -errno from the PCI core.
+ */
+int vfio_pci_reset_function(struct vfio_pci_dev *vpdev)
+{
+	int ret;
+
+	if (!vpdev->reset_works)
+		return -EINVAL;
+
+	ret = vfio_pci_vga_decode_get(vpdev);
+	if (ret)
+		return ret;
+
+	vfio_pci_irq_disable(vpdev);
+	vfio_pci_ioeventfd_release(vpdev);
+
+	down_write(&vpdev->memory_lock);
+	__vfio_pci_zap_bars(vpdev);
+	ret = pci_try_reset_function(vpdev->pdev);
+	__vfio_pci_memory_sync(vpdev);
+	up_write(&vpdev->memory_lock);
+
+	vfio_pci_vga_decode_put(vpdev);
+	return ret;
+}
+
+/* ---- VFIO_DEVICE_GET_PCI_HOT_RESET_INFO ---- */
+
+struct vfio_pci_info_fill {
+	struct vfio_pci_dependent_device *devs;
+	unsigned int max;
+	unsigned int count;
+};
+
+static int vfio_pci_fill_dependent(struct pci_dev *dev, void *data)
+{
+	struct vfio_pci_info_fill *fill = data;
+	struct iommu_group *group;
+
+	if (fill->count < fill->max) {
+		group = iommu_group_get(&dev->dev);
+		/* A device outside any group can never be proven ours. */
+		if (!group)
+			return -EPERM;
+		fill->devs[fill->count] = (struct vfio_pci_dependent_device) {
+			.group_id = iommu_group_id(group),
+			.segment = pci_domain_nr(dev->bus),
+			.bus = dev->bus->number,
+			.devfn = dev->devfn,
+		};
+		iommu_group_put(group);
+	}
+	fill->count++;
+	return 0;
+}
+
+static int vfio_pci_count_one(struct pci_dev *dev, void *data)
+{
+	(*(unsigned int *)data)++;
+	return 0;
+}
+
+int vfio_pci_ioctl_hot_reset_info(struct vfio_pci_dev *vpdev,
+				  struct vfio_pci_hot_reset_info __user *arg)
+{
+	const size_t minsz = offsetofend(struct vfio_pci_hot_reset_info, count);
+	struct vfio_pci_hot_reset_info hdr;
+	struct vfio_pci_info_fill fill = {};
+	unsigned int count = 0;
+	int ret;
+
+	if (copy_from_user(&hdr, arg, minsz))
+		return -EFAULT;
+	if (hdr.argsz < minsz)
+		return -EINVAL;
+	hdr.flags = 0;
+
+	ret = vfio_pci_walk_affected(vpdev->pdev, vfio_pci_count_one, &count);
+	if (ret)
+		return ret;
+
+	if (hdr.argsz < sizeof(hdr) + count * sizeof(*fill.devs)) {
+		hdr.count = count;
+		ret = -ENOSPC;
+		goto out_copy_hdr;
+	}
+
+	fill.max = count;
+	fill.devs = kcalloc(count, sizeof(*fill.devs), GFP_KERNEL);
+	if (!fill.devs)
+		return -ENOMEM;
+	ret = vfio_pci_walk_affected(vpdev->pdev, vfio_pci_fill_dependent, &fill);
+	/* The topology may change under us; never report more than fits. */
+	if (!ret && fill.count > count)
+		ret = -EAGAIN;
+	if (ret)
+		goto out_free;
+
+	hdr.count = fill.count;
+	if (copy_to_user(arg->devices, fill.devs, fill.count * sizeof(*fill.devs)))
+		ret = -EFAULT;
+out_free:
+	kfree(fill.devs);
+	if (ret)
+		return ret;
+out_copy_hdr:
+	if (copy_to_user(arg, &hdr, minsz))
+		return -EFAULT;
+	return ret;
+}
+
+/* ---- VFIO_DEVICE_PCI_HOT_RESET ---- */
+
+struct vfio_pci_proof {
+	struct vfio_device_set *dev_set;
+	struct pci_dev *blocker;
+};
+
+/*
+ * Every affected device must be a vfio-pci device of this set: a reset
+ * would pull any other device from under its driver (or from under
+ * whoever binds one next).  -EINVAL, as with stock.
+ */
+static int vfio_pci_check_in_set(struct pci_dev *dev, void *data)
+{
+	struct vfio_pci_proof *proof = data;
+
+	if (vfio_find_device_in_devset(proof->dev_set, &dev->dev))
+		return 0;
+	proof->blocker = dev;
+	return -EINVAL;
+}
+
+static bool vfio_pci_owned(struct vfio_device *vdev, struct file **files,
+			   unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (vfio_file_has_dev(files[i], vdev))
+			return true;
+	return false;
+}
+
+static struct vfio_pci_dev *vfio_pci_set_member(struct vfio_device *vdev)
+{
+	return to_vfio_pci_dev(vdev);
+}
+
+/*
+ * Reset the slot or bus of @vpdev with every member of its set quiesced.
+ * Called with dev_set->lock held, after the proof was checked.
+ */
+static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev)
+{
+	struct vfio_device_set *dev_set = vpdev->vdev.dev_set;
+	struct vfio_device *cur;
+	int ret;
+
+	lockdep_assert_held(&dev_set->lock);
+
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
+		struct vfio_pci_dev *m = vfio_pci_set_member(cur);
+
+		down_write_nest_lock(&m->memory_lock, &dev_set->lock);
+		__vfio_pci_zap_bars(m);
+	}
+
+	ret = pci_reset_bus(vpdev->pdev);
+
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
+		struct vfio_pci_dev *m = vfio_pci_set_member(cur);
+
+		__vfio_pci_memory_sync(m);
+		up_write(&m->memory_lock);
+	}
+	return ret;
+}
+
+/*
+ * Take a reference on each group file.  *@got says how many @files hold a
+ * reference when it returns, on success and on failure alike.
+ */
+static int vfio_pci_get_group_files(unsigned int count, s32 __user *ufds,
+				    struct file **files, unsigned int *got)
+{
+	s32 fd;
+
+	for (*got = 0; *got < count; (*got)++) {
+		if (get_user(fd, &ufds[*got]))
+			return -EFAULT;
+		files[*got] = fget(fd);
+		if (!files[*got])
+			return -EBADF;
+		if (!vfio_file_is_group(files[*got])) {
+			(*got)++;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
+			     struct vfio_pci_hot_reset __user *arg)
+{
+	const size_t minsz = offsetofend(struct vfio_pci_hot_reset, count);
+	struct vfio_device_set *dev_set = vpdev->vdev.dev_set;
+	struct vfio_pci_proof proof = { .dev_set = dev_set };
+	struct pci_dev *pdev = vpdev->pdev;
+	struct vfio_pci_hot_reset hdr;
+	struct vfio_device *cur;
+	struct file **files;
+	unsigned int affected = 0, got, i;
+	int ret;
+
+	if (copy_from_user(&hdr, arg, minsz))
+		return -EFAULT;
+	if (hdr.argsz < minsz || hdr.flags)
+		return -EINVAL;
+
+	ret = vfio_pci_walk_affected(pdev, vfio_pci_count_one, &affected);
+	if (ret)
+		return ret;
+
+	/* One group fd at least, and never more than there are devices. */
+	if (!hdr.count || hdr.count > affected ||
+	    hdr.count > VFIO_PCI_HOT_RESET_MAX_FDS ||
+	    hdr.argsz < minsz + (size_t)hdr.count * sizeof(s32))
+		return -EINVAL;
+
+	files = kcalloc(hdr.count, sizeof(*files), GFP_KERNEL);
+	if (!files)
+		return -ENOMEM;
+	ret = vfio_pci_get_group_files(hdr.count, arg->group_fds, files, &got);
+	if (ret) {
+		if (ret != -EFAULT)
+			pci_info(pdev, "hot reset refused: group_fds[%u] is %s\n",
+				 ret == -EBADF ? got : got - 1,
+				 ret == -EBADF ? "not an open fd" : "not a VFIO group");
+		goto out_put_files;
+	}
+
+	mutex_lock(&dev_set->lock);
+
+	ret = vfio_pci_walk_affected(pdev, vfio_pci_check_in_set, &proof);
+	if (ret) {
+		pci_info(pdev, "hot reset refused: %s shares the reset but is %s%s\n",
+			 pci_name(proof.blocker),
+			 proof.blocker->driver ? "bound to " : "not bound to vfio-pci",
+			 proof.blocker->driver ? proof.blocker->driver->name : "");
+		goto out_unlock;
+	}
+
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
+		if (!vfio_pci_owned(cur, files, hdr.count)) {
+			pci_info(pdev, "hot reset refused: no group fd given for %s\n",
+				 dev_name(cur->dev));
+			ret = -EINVAL;
+			goto out_unlock;
+		}
+	}
+
+	ret = __vfio_pci_reset_set(vpdev);
+	if (ret)
+		pci_info(pdev, "hot reset failed: %d\n", ret);
+
+out_unlock:
+	mutex_unlock(&dev_set->lock);
+out_put_files:
+	for (i = 0; i < got; i++)
+		fput(files[i]);
+	kfree(files);
+	return ret;
+}
+
+/**
+ * vfio_pci_reset_set_on_last_close - reset the set its last user released
+ * @vpdev: the device being closed (dev_set->lock held by the VFIO core)
+ *
+ * When the device being closed is the last open one of its set, and every
+ * device the reset touches is ours, the slot or bus is reset once so that
+ * the next user gets clean hardware.  Nothing happens when some affected
+ * device belongs to another driver or to no driver.
+ */
+void vfio_pci_reset_set_on_last_close(struct vfio_pci_dev *vpdev)
+{
+	struct vfio_device_set *dev_set = vpdev->vdev.dev_set;
+	struct vfio_pci_proof proof = { .dev_set = dev_set };
+	int ret;
+
+	lockdep_assert_held(&dev_set->lock);
+
+	/* A set of its own was reset by close_device already, if it could. */
+	if (dev_set->set_id == vpdev || vfio_device_set_open_count(dev_set) > 1)
+		return;
+	ret = vfio_pci_walk_affected(vpdev->pdev, vfio_pci_check_in_set, &proof);
+	if (ret) {
+		pci_dbg(vpdev->pdev, "set not reset at release: %s is not ours\n",
+			proof.blocker ? pci_name(proof.blocker) : "a device");
+		return;
+	}
+	ret = __vfio_pci_reset_set(vpdev);
+	if (ret)
+		pci_dbg(vpdev->pdev, "set reset at release failed: %d\n", ret);
+}
