@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Resets: VFIO_DEVICE_RESET, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO,
+ * VFIO_DEVICE_PCI_HOT_RESET and its proof rules, the reset of a device set
+ * when its last device is released, and resets racing with other users.
+ *
+ * Usage: vfio_pci_reset_test [harness options] BDF
+ * Observing a reset: the intel-hda function's WAKEEN register (BAR0 +
+ * 0x0c) keeps what is written to it until the function is reset; so does
+ * virtio's device status (modern common config, BAR4 + 0x14).
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+
+#include "vfio_util.h"
+#include "kselftest_harness.h"
+
+#define HDA_WAKEEN		0x0c
+#define VIRTIO_STATUS		0x14
+
+static const char *bdf;
+
+struct hot_reset {
+	struct vfio_pci_hot_reset hdr;
+	__s32 fds[8];
+};
+
+static int hot_reset(int fd, const __s32 *fds, unsigned int count)
+{
+	struct hot_reset r = {};
+
+	r.hdr.argsz = sizeof(r.hdr) + count * sizeof(__s32);
+	r.hdr.count = count;
+	memcpy(r.fds, fds, count * sizeof(__s32));
+	return __vfio_ioctl(fd, VFIO_DEVICE_PCI_HOT_RESET, &r);
+}
+
+/* Hot reset info into @buf; returns 0 or -errno (hdr.count is set either way). */
+static int reset_info(int fd, struct vfio_pci_hot_reset_info *buf, size_t size)
+{
+	memset(buf, 0, size);
+	buf->argsz = size;
+	return __vfio_ioctl(fd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, buf);
+}
+
+static bool is_device(const char *b, unsigned long vendor, unsigned long device)
+{
+	unsigned long v, d;
+
+	return !vfio_sysfs_read_hex(b, "vendor", &v) && !vfio_sysfs_read_hex(b, "device", &d) &&
+	       v == vendor && d == device;
+}
+
+static int bar_read16(struct vfio_dev *dev, unsigned int bar, __u64 off, __u16 *v)
+{
+	return __vfio_region_read(dev, bar, off, v, 2) == 2 ? 0 : -EIO;
+}
+
+static int bar_write16(struct vfio_dev *dev, unsigned int bar, __u64 off, __u16 v)
+{
+	return __vfio_region_write(dev, bar, off, &v, 2) == 2 ? 0 : -EIO;
+}
+
+static void enable_memory(struct vfio_dev *dev)
+{
+	__u16 cmd = vfio_cfg_read(dev, PCI_COMMAND, 2);
+
+	vfio_cfg_write(dev, PCI_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
+}
+
+FIXTURE(reset) {
+	struct vfio_dev dev;
+};
+
+FIXTURE_SETUP(reset)
+{
+	vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+}
+
+FIXTURE_TEARDOWN(reset)
+{
+	vfio_dev_close(&self->dev);
+}
+
+TEST_F(reset, info_argsz)
+{
+	struct {
+		struct vfio_pci_hot_reset_info hdr;
+		struct vfio_pci_dependent_device devs[16];
+	} buf;
+	const size_t minsz = sizeof(buf.hdr);
+	int ret;
+
+	ret = reset_info(self->dev.fd, &buf.hdr, minsz - 1);
+	ASSERT_EQ(-EINVAL, ret);
+
+	ret = reset_info(self->dev.fd, &buf.hdr, minsz);
+	if (ret == -ENODEV)
+		SKIP(return, "no slot or bus reset for %s", bdf);
+	ASSERT_EQ(-ENOSPC, ret);
+	ASSERT_LE(1, buf.hdr.count);
+
+	ret = reset_info(self->dev.fd, &buf.hdr, sizeof(buf));
+	ASSERT_EQ(0, ret);
+	ASSERT_LE(1, buf.hdr.count);
+	ASSERT_EQ(0, buf.hdr.flags);
+}
+
+/* The devices listed are the ones sharing the reset, with their groups. */
+TEST_F(reset, info_lists_affected_devices)
+{
+	struct {
+		struct vfio_pci_hot_reset_info hdr;
+		struct vfio_pci_dependent_device devs[16];
+	} buf;
+	bool self_listed = false;
+	unsigned int dom, bus, dev, fn;
+	int ret, fields;
+
+	fields = sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn);
+	ASSERT_EQ(4, fields);
+	ret = reset_info(self->dev.fd, &buf.hdr, sizeof(buf));
+	if (ret == -ENODEV) {
+		/* Only devices on a root bus lack both resets in the rig. */
+		ASSERT_EQ(0, bus) TH_LOG("-ENODEV off the root bus");
+		SKIP(return, "root-bus device: no slot or bus reset (-ENODEV)");
+	}
+	ASSERT_EQ(0, ret);
+	for (__u32 i = 0; i < buf.hdr.count; i++) {
+		struct vfio_pci_dependent_device *d = &buf.devs[i];
+		char other[VFIO_BDF_LEN];
+
+		snprintf(other, sizeof(other), "%04x:%02x:%02x.%x", d->segment, d->bus,
+			 d->devfn >> 3, d->devfn & 7);
+		TH_LOG("%s: affects %s (group %u)", bdf, other, d->group_id);
+		ASSERT_EQ(vfio_sysfs_group(other), (int)d->group_id);
+		if (!strcmp(other, bdf))
+			self_listed = true;
+	}
+	ASSERT_TRUE(self_listed);
+	/* The GPU and its audio function go together. */
+	if (bus == 1 && dev == 0)
+		ASSERT_EQ(2, buf.hdr.count);
+}
+
+TEST_F(reset, hot_reset_bad_input)
+{
+	struct {
+		struct vfio_pci_hot_reset_info hdr;
+		struct vfio_pci_dependent_device devs[16];
+	} info;
+	struct hot_reset r = {};
+	__s32 fds[8];
+	int devnull, ret;
+
+	ret = reset_info(self->dev.fd, &info.hdr, sizeof(info));
+	fds[0] = self->dev.group_fd;
+	if (ret == -ENODEV) {
+		ASSERT_EQ(-ENODEV, hot_reset(self->dev.fd, fds, 1));
+		SKIP(return, "no slot or bus reset for %s", bdf);
+	}
+	ASSERT_EQ(0, ret);
+
+	/* argsz below the header, flags, no fds, more fds than devices. */
+	r.hdr.argsz = sizeof(r.hdr) - 1;
+	r.hdr.count = 1;
+	r.fds[0] = self->dev.group_fd;
+	ASSERT_EQ(-EINVAL, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_PCI_HOT_RESET, &r));
+	r.hdr.argsz = sizeof(r.hdr) + sizeof(__s32);
+	r.hdr.flags = 1;
+	ASSERT_EQ(-EINVAL, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_PCI_HOT_RESET, &r));
+	/*
+	 * count 1 but argsz leaves no room for it: ours never reads
+	 * past argsz; stock reads the fd anyway (and resets).
+	 */
+	r.hdr.flags = 0;
+	r.hdr.argsz = sizeof(r.hdr);
+	ret = __vfio_ioctl(self->dev.fd, VFIO_DEVICE_PCI_HOT_RESET, &r);
+	ASSERT_TRUE(vfio_driver_is_stock() ? ret == 0 || ret == -ENOTTY :
+					     ret == -EINVAL) TH_LOG("got %d", ret);
+	ASSERT_EQ(-EINVAL, hot_reset(self->dev.fd, fds, 0));
+	for (unsigned int i = 0; i <= info.hdr.count && i < 8; i++)
+		fds[i] = self->dev.group_fd;
+	ASSERT_EQ(-EINVAL, hot_reset(self->dev.fd, fds, info.hdr.count + 1));
+
+	/* A closed fd, and an open fd that is no VFIO group. */
+	fds[0] = 1000;
+	ASSERT_EQ(-EBADF, hot_reset(self->dev.fd, fds, 1));
+	devnull = open("/dev/null", O_RDWR);
+	fds[0] = devnull;
+	ASSERT_EQ(-EINVAL, hot_reset(self->dev.fd, fds, 1));
+	fds[0] = self->dev.container_fd;
+	ASSERT_EQ(-EINVAL, hot_reset(self->dev.fd, fds, 1));
+	close(devnull);
+}
+
+/* A group that is not the device's own is no proof. */
+TEST_F(reset, hot_reset_unrelated_group)
+{
+	struct {
+		struct vfio_pci_hot_reset_info hdr;
+		struct vfio_pci_dependent_device devs[16];
+	} info;
+	const char *other = "0000:00:03.0";
+	struct vfio_dev odev;
+	__s32 fd;
+
+	if (reset_info(self->dev.fd, &info.hdr, sizeof(info)))
+		SKIP(return, "no slot or bus reset for %s", bdf);
+	if (!strcmp(bdf, other) || __vfio_dev_open(&odev, other, VFIO_TYPE1v2_IOMMU))
+		SKIP(return, "no second device (%s) to borrow a group from", other);
+	fd = odev.group_fd;
+	ASSERT_EQ(-EINVAL, hot_reset(self->dev.fd, &fd, 1));
+	vfio_dev_close(&odev);
+}
+
+/* The right group fd: the reset happens, and it is observable on the hda function. */
+TEST_F(reset, hot_reset_with_proof)
+{
+	struct {
+		struct vfio_pci_hot_reset_info hdr;
+		struct vfio_pci_dependent_device devs[16];
+	} info;
+	const char *hda = "0000:01:00.1";
+	__s32 fd = self->dev.group_fd;
+	int hda_fd = -1, ret;
+	__u16 v;
+
+	if (reset_info(self->dev.fd, &info.hdr, sizeof(info)))
+		SKIP(return, "no slot or bus reset for %s", bdf);
+
+	if (!strcmp(bdf, "0000:01:00.0") && is_device(hda, 0x8086, 0x2668)) {
+		struct vfio_dev h = self->dev;
+
+		hda_fd = ioctl(self->dev.group_fd, VFIO_GROUP_GET_DEVICE_FD, hda);
+		ASSERT_LE(0, hda_fd);
+		h.fd = hda_fd;
+		enable_memory(&h);
+		ASSERT_EQ(0, bar_write16(&h, 0, HDA_WAKEEN, 0x5));
+		ASSERT_EQ(0, bar_read16(&h, 0, HDA_WAKEEN, &v));
+		ASSERT_EQ(0x5, v);
+	}
+
+	ret = hot_reset(self->dev.fd, &fd, 1);
+	if (ret == -ENOTTY) {
+		if (hda_fd >= 0)
+			close(hda_fd);
+		/* Both drivers: the PCI core's slot reset fails on this port. */
+		SKIP(return, "the PCI core cannot reset the slot of %s (-ENOTTY)", bdf);
+	}
+	ASSERT_EQ(0, ret);
+
+	if (hda_fd >= 0) {
+		struct vfio_dev h = self->dev;
+
+		h.fd = hda_fd;
+		enable_memory(&h);
+		ASSERT_EQ(0, bar_read16(&h, 0, HDA_WAKEEN, &v));
+		ASSERT_EQ(0, v) TH_LOG("WAKEEN survived the hot reset");
+		close(hda_fd);
+	}
+}
+
+static int sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * A function the reset would touch that is not bound to vfio-pci blocks it
+ * (the GPU's audio function left with no driver, here).
+ */
+TEST_F(reset, hot_reset_blocked_by_foreign_function)
+{
+	const char *hda = "0000:01:00.1";
+	char path[160];
+	__s32 fd = self->dev.group_fd;
+	int ret;
+
+	if (strcmp(bdf, "0000:01:00.0"))
+		SKIP(return, "runs on the rig's GPU 0000:01:00.0");
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", hda);
+	if (sysfs_write(path, hda))
+		SKIP(return, "cannot unbind %s", hda);
+
+	ret = hot_reset(self->dev.fd, &fd, 1);
+
+	/* Give the function back before asserting anything. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/vfio-pci/bind");
+	ASSERT_EQ(0, sysfs_write(path, hda));
+	ASSERT_EQ(-EINVAL, ret);
+
+	/* Ours says which device blocks the reset, and why. */
+	if (!vfio_driver_is_stock()) {
+		snprintf(path, sizeof(path),
+			 "dmesg | grep -q '%s: hot reset refused: %s shares the reset but is not bound'",
+			 bdf, hda);
+		ASSERT_EQ(0, system(path));
+	}
+}
+
+/* Function reset: -EINVAL without a usable method, and it clears virtio's status. */
+TEST_F(reset, function_reset)
+{
+	bool virtio = is_device(bdf, 0x1af4, 0x1044);
+	__u16 v;
+	int ret;
+
+	if (!(self->dev.info.flags & VFIO_DEVICE_FLAGS_RESET)) {
+		ASSERT_EQ(-EINVAL, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_RESET, NULL));
+		return;
+	}
+	if (virtio) {
+		enable_memory(&self->dev);
+		ASSERT_EQ(0, bar_write16(&self->dev, 4, VIRTIO_STATUS, 0x1));
+		ASSERT_EQ(0, bar_read16(&self->dev, 4, VIRTIO_STATUS, &v));
+		ASSERT_EQ(0x1, v & 0xff);
+	}
+	ret = __vfio_ioctl(self->dev.fd, VFIO_DEVICE_RESET, NULL);
+	ASSERT_EQ(0, ret);
+	if (virtio) {
+		enable_memory(&self->dev);
+		ASSERT_EQ(0, bar_read16(&self->dev, 4, VIRTIO_STATUS, &v));
+		ASSERT_EQ(0, v & 0xff) TH_LOG("virtio status survived VFIO_DEVICE_RESET");
+	}
+}
+
+/*
+ * Releasing the last open device of a set resets the set: WAKEEN written
+ * through 01:00.1 alone reads 0 when it is opened again.
+ */
+TEST(release_resets_the_set)
+{
+	const char *hda = "0000:01:00.1";
+	struct vfio_dev h;
+	__u16 v;
+
+	if (strcmp(bdf, hda) || !is_device(hda, 0x8086, 0x2668))
+		SKIP(return, "runs on the rig's intel-hda function %s", hda);
+	vfio_dev_open(&h, hda, VFIO_TYPE1v2_IOMMU);
+	enable_memory(&h);
+	ASSERT_EQ(0, bar_write16(&h, 0, HDA_WAKEEN, 0x3));
+	ASSERT_EQ(0, bar_read16(&h, 0, HDA_WAKEEN, &v));
+	ASSERT_EQ(0x3, v);
+	vfio_dev_close(&h);
+
+	vfio_dev_open(&h, hda, VFIO_TYPE1v2_IOMMU);
+	enable_memory(&h);
+	ASSERT_EQ(0, bar_read16(&h, 0, HDA_WAKEEN, &v));
+	ASSERT_EQ(0, v) TH_LOG("WAKEEN survived the release of the set");
+	vfio_dev_close(&h);
+}
+
+/* Readers of config space and BARs keep going while hot resets run. */
+struct reader {
+	struct vfio_dev *dev;
+	bool stop;		/* read and written with __atomic builtins */
+	unsigned long reads;
+};
+
+static void *reader_thread(void *p)
+{
+	struct reader *r = p;
+	__u8 buf[4];
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		__vfio_region_read(r->dev, VFIO_PCI_CONFIG_REGION_INDEX, 0, buf, 4);
+		__vfio_region_read(r->dev, 0, 0, buf, 4);
+		if (r->dev->info.num_regions > VFIO_PCI_VGA_REGION_INDEX)
+			__vfio_region_read(r->dev, VFIO_PCI_VGA_REGION_INDEX, 0x3cc, buf, 1);
+		r->reads++;
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(reset, hot_reset_races_with_readers, 120)
+{
+	struct {
+		struct vfio_pci_hot_reset_info hdr;
+		struct vfio_pci_dependent_device devs[16];
+	} info;
+	struct reader r = { .dev = &self->dev };
+	__s32 fd = self->dev.group_fd;
+	pthread_t t;
+	int ok = 0;
+
+	if (reset_info(self->dev.fd, &info.hdr, sizeof(info)))
+		SKIP(return, "no slot or bus reset for %s", bdf);
+	enable_memory(&self->dev);
+	ASSERT_EQ(0, pthread_create(&t, NULL, reader_thread, &r));
+	for (int i = 0; i < 20; i++) {
+		int ret = hot_reset(self->dev.fd, &fd, 1);
+
+		if (ret == -ENOTTY)
+			break;
+		/*
+		 * -EAGAIN: the PCI core found a device lock taken.  Stock
+		 * also gives up with -EBUSY while a reader holds its memory
+		 * lock; ours waits for the reader.
+		 */
+		ASSERT_TRUE(ret == 0 || ret == -EAGAIN ||
+			    (ret == -EBUSY && vfio_driver_is_stock()))
+			TH_LOG("hot reset: %d", ret);
+		ok += !ret;
+	}
+	__atomic_store_n(&r.stop, true, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	TH_LOG("%d hot resets, %lu reader rounds", ok, r.reads);
+	if (!ok && hot_reset(self->dev.fd, &fd, 1) == -ENOTTY)
+		SKIP(return, "the PCI core cannot reset the slot of %s (-ENOTTY)", bdf);
+	if (!vfio_driver_is_stock())
+		ASSERT_LT(0, ok);
+}
+
+/* Opening and closing in a loop while another process hot-resets. */
+TEST_F_TIMEOUT(reset, hot_reset_races_with_open_close, 120)
+{
+	struct {
+		struct vfio_pci_hot_reset_info hdr;
+		struct vfio_pci_dependent_device devs[16];
+	} info;
+	__s32 fd = self->dev.group_fd;
+	pid_t child;
+	int status;
+
+	if (reset_info(self->dev.fd, &info.hdr, sizeof(info)))
+		SKIP(return, "no slot or bus reset for %s", bdf);
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		/* The group is ours already; reopen the device fd only. */
+		for (int i = 0; i < 50; i++) {
+			int dfd = ioctl(self->dev.group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
+
+			if (dfd >= 0)
+				close(dfd);
+		}
+		_exit(0);
+	}
+	for (int i = 0; i < 20; i++) {
+		int ret = hot_reset(self->dev.fd, &fd, 1);
+
+		ASSERT_TRUE(ret == 0 || ret == -EAGAIN || ret == -ENOTTY ||
+			    (ret == -EBUSY && vfio_driver_is_stock()))
+			TH_LOG("hot reset: %d", ret);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+}
+
+int main(int argc, char *argv[])
+{
+	bdf = vfio_selftests_get_bdf(&argc, argv);
+	return test_harness_run(argc, argv);
+}
