@@ -158,7 +158,7 @@ TEST_F(vfio_pci_bar, edu_registers_pread)
 }
 
 static __u32 *map_bar(struct vfio_dev *dev, struct vfio_region_info *info,
-		       size_t len)
+		      size_t len)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, dev->fd,
 		       info->offset);
