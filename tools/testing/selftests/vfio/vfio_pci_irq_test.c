@@ -78,7 +78,7 @@ static __u16 hw_command(void)
  * vfio-pci's nointxmask: INTx is then masked at the interrupt controller,
  * and the hardware's INTx disable bit tells nothing.
  */
-static bool nointxmask(void)
+static bool module_nointxmask(void)
 {
 	FILE *f = fopen("/sys/module/vfio_pci/parameters/nointxmask", "r");
 	int c = f ? fgetc(f) : 'N';
@@ -327,7 +327,7 @@ TEST_F(vfio_pci_irq, intx_idle_masked)
 	if (!HAS_IRQ(VFIO_PCI_INTX_IRQ_INDEX))
 		SKIP(return, "%s has no %s", bdf, "INTx pin");
 	TH_LOG("after open: COMMAND %#x", hw_command());
-	if (!vfio_driver_is_stock() && !nointxmask())
+	if (!vfio_driver_is_stock() && !module_nointxmask())
 		ASSERT_TRUE(hw_command() & PCI_COMMAND_INTX_DISABLE);
 }
 
@@ -338,7 +338,7 @@ TEST_F(vfio_pci_irq, intx_mask_unmask)
 	int efd = vfio_eventfd_new();
 	__u8 yes = 1, no = 0;
 
-	if (nointxmask())
+	if (module_nointxmask())
 		SKIP(return, "nointxmask: masking is not in PCI_COMMAND");
 	if (!HAS_IRQ(intx))
 		SKIP(return, "%s has no %s", bdf, "INTx pin");
@@ -375,7 +375,7 @@ TEST_F(vfio_pci_irq, intx_unmask_eventfd)
 	int efd = vfio_eventfd_new(), ufd = vfio_eventfd_new();
 	__u64 one = 1;
 
-	if (nointxmask())
+	if (module_nointxmask())
 		SKIP(return, "nointxmask: masking is not in PCI_COMMAND");
 	if (!HAS_IRQ(intx))
 		SKIP(return, "%s has no %s", bdf, "INTx pin");
@@ -487,7 +487,7 @@ TEST_F(vfio_pci_irq, one_index_at_a_time)
 	 * INTx disable clear (a listed difference, invisible through VFIO).
 	 */
 	TH_LOG("after MSI disable: COMMAND %#x", hw_command());
-	if (!vfio_driver_is_stock() && !nointxmask())
+	if (!vfio_driver_is_stock() && !module_nointxmask())
 		ASSERT_TRUE(hw_command() & PCI_COMMAND_INTX_DISABLE);
 
 	ASSERT_EQ(0, set_efd(&self->dev, intx, 0, efd));
@@ -796,7 +796,7 @@ TEST_F(vfio_pci_irq, edu_intx)
 		edu_write(&self->dev, EDU_IRQ_RAISE, 1);
 		ASSERT_LE(1, vfio_eventfd_wait(efd, FIRE_MS));
 		/* Automasked until we unmask. */
-		ASSERT_TRUE(nointxmask() || hw_command() & PCI_COMMAND_INTX_DISABLE);
+		ASSERT_TRUE(module_nointxmask() || hw_command() & PCI_COMMAND_INTX_DISABLE);
 		edu_write(&self->dev, EDU_IRQ_ACK, 1);
 		ASSERT_EQ(0, __vfio_set_irqs(&self->dev, NONE_UNMASK, intx, 0, 1, NULL));
 		ASSERT_EQ(0, vfio_eventfd_wait(efd, QUIET_MS));
