@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "vfio_util.h"
@@ -159,6 +160,29 @@ TEST_F(vfio_pci_irq, set_irqs_argsz)
 	buf.set.count = 0;
 	buf.set.argsz = SET_IRQS_MINSZ - 1;
 	ASSERT_EQ(-EINVAL, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_SET_IRQS, &buf));
+}
+
+/* The data runs into an unmapped page: -EFAULT, and nothing changes. */
+TEST_F(vfio_pci_irq, set_irqs_efault)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct vfio_irq_set *set;
+	char *map;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, munmap(map + page, page));
+	set = (void *)(map + page - SET_IRQS_MINSZ);
+	set->argsz = SET_IRQS_MINSZ + sizeof(__s32);
+	set->flags = EFD_TRIGGER;
+	set->index = VFIO_PCI_REQ_IRQ_INDEX;
+	set->start = 0;
+	set->count = 1;
+	ASSERT_EQ(-EFAULT, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_SET_IRQS, set));
+	ASSERT_EQ(-EFAULT, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_SET_IRQS, map + page));
+	ASSERT_EQ(-EINVAL, fire(&self->dev, VFIO_PCI_REQ_IRQ_INDEX, 0, 1));
+	munmap(map, page);
 }
 
 TEST_F(vfio_pci_irq, set_irqs_bad_flags)
