@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "vfio_util.h"
@@ -78,7 +79,7 @@ static __u16 hw_command(void)
  * vfio-pci's nointxmask: INTx is then masked at the interrupt controller,
  * and the hardware's INTx disable bit tells nothing.
  */
-static bool nointxmask(void)
+static bool module_nointxmask(void)
 {
 	FILE *f = fopen("/sys/module/vfio_pci/parameters/nointxmask", "r");
 	int c = f ? fgetc(f) : 'N';
@@ -159,6 +160,29 @@ TEST_F(vfio_pci_irq, set_irqs_argsz)
 	buf.set.count = 0;
 	buf.set.argsz = SET_IRQS_MINSZ - 1;
 	ASSERT_EQ(-EINVAL, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_SET_IRQS, &buf));
+}
+
+/* The data runs into an unmapped page: -EFAULT, and nothing changes. */
+TEST_F(vfio_pci_irq, set_irqs_efault)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct vfio_irq_set *set;
+	char *map;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, munmap(map + page, page));
+	set = (void *)(map + page - SET_IRQS_MINSZ);
+	set->argsz = SET_IRQS_MINSZ + sizeof(__s32);
+	set->flags = EFD_TRIGGER;
+	set->index = VFIO_PCI_REQ_IRQ_INDEX;
+	set->start = 0;
+	set->count = 1;
+	ASSERT_EQ(-EFAULT, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_SET_IRQS, set));
+	ASSERT_EQ(-EFAULT, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_SET_IRQS, map + page));
+	ASSERT_EQ(-EINVAL, fire(&self->dev, VFIO_PCI_REQ_IRQ_INDEX, 0, 1));
+	munmap(map, page);
 }
 
 TEST_F(vfio_pci_irq, set_irqs_bad_flags)
@@ -327,7 +351,7 @@ TEST_F(vfio_pci_irq, intx_idle_masked)
 	if (!HAS_IRQ(VFIO_PCI_INTX_IRQ_INDEX))
 		SKIP(return, "%s has no %s", bdf, "INTx pin");
 	TH_LOG("after open: COMMAND %#x", hw_command());
-	if (!vfio_driver_is_stock() && !nointxmask())
+	if (!vfio_driver_is_stock() && !module_nointxmask())
 		ASSERT_TRUE(hw_command() & PCI_COMMAND_INTX_DISABLE);
 }
 
@@ -338,7 +362,7 @@ TEST_F(vfio_pci_irq, intx_mask_unmask)
 	int efd = vfio_eventfd_new();
 	__u8 yes = 1, no = 0;
 
-	if (nointxmask())
+	if (module_nointxmask())
 		SKIP(return, "nointxmask: masking is not in PCI_COMMAND");
 	if (!HAS_IRQ(intx))
 		SKIP(return, "%s has no %s", bdf, "INTx pin");
@@ -375,7 +399,7 @@ TEST_F(vfio_pci_irq, intx_unmask_eventfd)
 	int efd = vfio_eventfd_new(), ufd = vfio_eventfd_new();
 	__u64 one = 1;
 
-	if (nointxmask())
+	if (module_nointxmask())
 		SKIP(return, "nointxmask: masking is not in PCI_COMMAND");
 	if (!HAS_IRQ(intx))
 		SKIP(return, "%s has no %s", bdf, "INTx pin");
@@ -487,7 +511,7 @@ TEST_F(vfio_pci_irq, one_index_at_a_time)
 	 * INTx disable clear (a listed difference, invisible through VFIO).
 	 */
 	TH_LOG("after MSI disable: COMMAND %#x", hw_command());
-	if (!vfio_driver_is_stock() && !nointxmask())
+	if (!vfio_driver_is_stock() && !module_nointxmask())
 		ASSERT_TRUE(hw_command() & PCI_COMMAND_INTX_DISABLE);
 
 	ASSERT_EQ(0, set_efd(&self->dev, intx, 0, efd));
@@ -796,7 +820,7 @@ TEST_F(vfio_pci_irq, edu_intx)
 		edu_write(&self->dev, EDU_IRQ_RAISE, 1);
 		ASSERT_LE(1, vfio_eventfd_wait(efd, FIRE_MS));
 		/* Automasked until we unmask. */
-		ASSERT_TRUE(nointxmask() || hw_command() & PCI_COMMAND_INTX_DISABLE);
+		ASSERT_TRUE(module_nointxmask() || hw_command() & PCI_COMMAND_INTX_DISABLE);
 		edu_write(&self->dev, EDU_IRQ_ACK, 1);
 		ASSERT_EQ(0, __vfio_set_irqs(&self->dev, NONE_UNMASK, intx, 0, 1, NULL));
 		ASSERT_EQ(0, vfio_eventfd_wait(efd, QUIET_MS));
