@@ -744,12 +744,25 @@ static ssize_t vfio_pci_cfg_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 
 		/* User copies stay outside memory_lock (see its comment). */
 		if (write) {
+			bool decode = pos <= PCI_COMMAND && pos + width > PCI_COMMAND;
+
 			if (copy_from_user(&le, buf + done, width))
 				return done ? done : -EFAULT;
+			/*
+			 * A VGA card's I/O and memory enables can be its
+			 * legacy routing: change them under the arbiter.
+			 */
+			if (decode) {
+				ret = vfio_pci_vga_decode_get(vpdev);
+				if (ret)
+					return done ? done : ret;
+			}
 			down_write(&vpdev->memory_lock);
 			ret = __vfio_pci_cfg_write(vpdev, pos, width,
 						   le32_to_cpu(le));
 			up_write(&vpdev->memory_lock);
+			if (decode)
+				vfio_pci_vga_decode_put(vpdev);
 		} else {
 			down_read(&vpdev->memory_lock);
 			ret = __vfio_pci_cfg_read(vpdev, pos, width, &val);

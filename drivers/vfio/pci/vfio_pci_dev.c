@@ -118,7 +118,16 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd)
 {
 	lockdep_assert_held_write(&vpdev->memory_lock);
 
-	if (!(cmd & PCI_COMMAND_MEMORY))
-		pci_write_config_word(vpdev->pdev, PCI_COMMAND, cmd);
+	/*
+	 * Clear only what we set: enabling or disabling MSI/MSI-X meanwhile
+	 * may have changed INTx disable, which a write of @cmd would undo.
+	 */
+	if (!(cmd & PCI_COMMAND_MEMORY)) {
+		u16 now;
+
+		pci_read_config_word(vpdev->pdev, PCI_COMMAND, &now);
+		pci_write_config_word(vpdev->pdev, PCI_COMMAND,
+				      now & ~PCI_COMMAND_MEMORY);
+	}
 	up_write(&vpdev->memory_lock);
 }
