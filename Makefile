@@ -4,7 +4,9 @@
 #
 #   make            build drivers/vfio/pci/vfio-pci.ko against KDIR
 #   make check      static checks, the uAPI ABI test and the VM test suite
-#   make run        the demo: boot the test rig with our driver
+#   make run        the demo: a VM in the rig runs its VGA BIOS on an
+#                   assigned card through our driver (screenshot saved)
+#   make info       boot the rig and print what VFIO reports per device
 #   make install    install the module under /lib/modules/<kver>/updates/
 #                   and run depmod, so that "modprobe vfio-pci" loads ours
 #   make uninstall  remove it again: modprobe loads the kernel's vfio-pci
@@ -33,7 +35,7 @@ endif
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODLIB = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 
-.PHONY: all modules clean deps check run selftests bench install uninstall docs
+.PHONY: all modules clean deps check run info selftests bench install uninstall docs
 
 all: modules
 
@@ -68,6 +70,9 @@ check: deps
 
 run: deps
 	@scripts/run-demo.sh
+
+info: deps
+	@scripts/run-info.sh
 
 bench: deps modules selftests
 	@scripts/bench.sh
