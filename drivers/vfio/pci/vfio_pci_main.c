@@ -430,6 +430,17 @@ static void vfio_pci_announce(struct pci_dev *pdev, const char *what)
 	iommu_group_put(group);
 }
 
+/*
+ * Whether an idle device may be runtime-suspended.  Never a card with the
+ * VGA region: suspend and resume rewrite its decode enables
+ * asynchronously, and on a card without a bridge of its own they are the
+ * legacy routing, which must only change under the VGA arbiter.
+ */
+static bool vfio_pci_idle_d3(struct vfio_pci_dev *vpdev)
+{
+	return !vfio_pci_params.disable_idle_d3 && !vpdev->has_vga;
+}
+
 static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct vfio_pci_dev *vpdev;
@@ -467,7 +478,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	 * runtime PM forbidden: let an idle device go to D3hot unless
 	 * disable_idle_d3 says otherwise.  open_device() takes it back.
 	 */
-	if (!vfio_pci_params.disable_idle_d3) {
+	if (vfio_pci_idle_d3(vpdev)) {
 		pm_runtime_allow(&pdev->dev);
 		pm_runtime_put(&pdev->dev);
 	}
@@ -490,7 +501,7 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 	/* Waits until every user has closed the device. */
 	vfio_unregister_group_dev(&vpdev->vdev);
 	vfio_pci_vga_remove(vpdev);
-	if (!vfio_pci_params.disable_idle_d3) {
+	if (vfio_pci_idle_d3(vpdev)) {
 		pm_runtime_get_noresume(&pdev->dev);
 		pm_runtime_forbid(&pdev->dev);
 	}

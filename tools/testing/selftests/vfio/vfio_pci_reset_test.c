@@ -7,7 +7,9 @@
  * Usage: vfio_pci_reset_test [harness options] BDF
  * Observing a reset: the intel-hda function's WAKEEN register (BAR0 +
  * 0x0c) keeps what is written to it until the function is reset; so does
- * virtio's device status (modern common config, BAR4 + 0x14).
+ * virtio's device status (modern common config, BAR4 + 0x14).  A reset
+ * leaves the HDA controller itself in reset (GCTL.CRST clear), and it
+ * then ignores register writes: hda_write_wakeen() brings it out first.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -20,6 +22,8 @@
 #include "vfio_util.h"
 #include "kselftest_harness.h"
 
+#define HDA_GCTL		0x08
+#define HDA_GCTL_CRST		0x1
 #define HDA_WAKEEN		0x0c
 #define VIRTIO_STATUS		0x14
 
@@ -71,6 +75,23 @@ static void enable_memory(struct vfio_dev *dev)
 	__u16 cmd = vfio_cfg_read(dev, PCI_COMMAND, 2);
 
 	vfio_cfg_write(dev, PCI_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
+}
+
+/* Leave controller reset, then write WAKEEN; 0 or -EIO. */
+static int hda_write_wakeen(struct vfio_dev *dev, __u16 v)
+{
+	__u32 gctl = HDA_GCTL_CRST;
+
+	if (__vfio_region_write(dev, 0, HDA_GCTL, &gctl, 4) != 4)
+		return -EIO;
+	for (int i = 0; i < 100; i++) {
+		if (__vfio_region_read(dev, 0, HDA_GCTL, &gctl, 4) != 4)
+			return -EIO;
+		if (gctl & HDA_GCTL_CRST)
+			return bar_write16(dev, 0, HDA_WAKEEN, v);
+		usleep(1000);
+	}
+	return -EIO;
 }
 
 FIXTURE(reset) {
@@ -241,7 +262,7 @@ TEST_F(reset, hot_reset_with_proof)
 		ASSERT_LE(0, hda_fd);
 		h.fd = hda_fd;
 		enable_memory(&h);
-		ASSERT_EQ(0, bar_write16(&h, 0, HDA_WAKEEN, 0x5));
+		ASSERT_EQ(0, hda_write_wakeen(&h, 0x5));
 		ASSERT_EQ(0, bar_read16(&h, 0, HDA_WAKEEN, &v));
 		ASSERT_EQ(0x5, v);
 	}
@@ -351,7 +372,7 @@ TEST(release_resets_the_set)
 		SKIP(return, "runs on the rig's intel-hda function %s", hda);
 	vfio_dev_open(&h, hda, VFIO_TYPE1v2_IOMMU);
 	enable_memory(&h);
-	ASSERT_EQ(0, bar_write16(&h, 0, HDA_WAKEEN, 0x3));
+	ASSERT_EQ(0, hda_write_wakeen(&h, 0x3));
 	ASSERT_EQ(0, bar_read16(&h, 0, HDA_WAKEEN, &v));
 	ASSERT_EQ(0x3, v);
 	vfio_dev_close(&h);
