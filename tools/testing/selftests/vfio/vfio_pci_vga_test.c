@@ -75,6 +75,12 @@ static __u8 vga_reg_read(struct vfio_dev *dev, unsigned int port, __u8 index)
  */
 static void vga_linear_memory(struct vfio_dev *dev)
 {
+	/*
+	 * Cirrus extended mode off: with it on, QEMU's cirrus model feeds
+	 * legacy memory writes to a pending CPU-to-screen blit (which the
+	 * BAR tests may have started).  A reserved register on plain VGA.
+	 */
+	vga_reg_write(dev, SEQ_INDEX, 0x07, 0x00);
 	vga_reg_write(dev, SEQ_INDEX, 0x02, 0x0f);	/* map mask: all planes */
 	vga_reg_write(dev, SEQ_INDEX, 0x04, 0x08);	/* memory mode: chain 4 */
 	vga_reg_write(dev, GFX_INDEX, 0x05, 0x00);	/* read/write mode 0 */
