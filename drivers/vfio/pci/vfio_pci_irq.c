@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/eventfd.h>
+#include <linux/bitfield.h>
 #include <linux/pci.h>
 
 #include "vfio_pci_priv.h"
