@@ -19,6 +19,7 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/msi.h>
+#include <linux/cleanup.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -494,6 +495,53 @@ static int vfio_pci_ioeventfd_check(struct vfio_pci_dev *vpdev, u64 offset,
 	return 0;
 }
 
+static struct vfio_pci_ioeventfd_entry *
+__vfio_pci_ioeventfd_find(struct vfio_pci_dev *vpdev, u64 pos,
+			  unsigned int width, u64 data)
+{
+	struct vfio_pci_ioeventfd_entry *e;
+
+	lockdep_assert_held(&vpdev->ioeventfds_lock);
+	list_for_each_entry(e, &vpdev->ioeventfds, node)
+		if (e->pos == pos && e->width == width && e->data == data)
+			return e;
+	return NULL;
+}
+
+/* Arm a new entry on @fd; ioeventfds_lock held. */
+static int __vfio_pci_ioeventfd_add(struct vfio_pci_dev *vpdev, u64 pos,
+				    u64 data, unsigned int width, int fd)
+{
+	unsigned int bar = VFIO_PCI_OFFSET_TO_INDEX(pos);
+	struct vfio_pci_ioeventfd_entry *e;
+	int ret;
+
+	lockdep_assert_held(&vpdev->ioeventfds_lock);
+	if (vpdev->ioeventfds_nr >= VFIO_PCI_IOEVENTFD_MAX)
+		return -ENOSPC;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
+	if (!e)
+		return -ENOMEM;
+	*e = (struct vfio_pci_ioeventfd_entry) {
+		.vpdev = vpdev,
+		.addr = vpdev->barmap[bar] + (pos & VFIO_PCI_OFFSET_MASK),
+		.pos = pos,
+		.data = data,
+		.width = width,
+		.is_io = vfio_pci_bar_is_io(vpdev->pdev, bar),
+	};
+	ret = vfio_virqfd_enable(e, vfio_pci_ioeventfd_handler,
+				 vfio_pci_ioeventfd_thread, NULL, &e->virqfd, fd);
+	if (ret) {
+		kfree(e);
+		return ret;
+	}
+	list_add_tail(&e->node, &vpdev->ioeventfds);
+	vpdev->ioeventfds_nr++;
+	return 0;
+}
+
 /**
  * vfio_pci_ioeventfd - add or remove one VFIO_DEVICE_IOEVENTFD entry
  * @vpdev: the device
@@ -509,66 +557,29 @@ static int vfio_pci_ioeventfd_check(struct vfio_pci_dev *vpdev, u64 offset,
 int vfio_pci_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
 		       unsigned int width, int fd)
 {
-	struct vfio_pci_ioeventfd_entry *ioeventfd;
-	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(offset);
+	struct vfio_pci_ioeventfd_entry *e;
 	int ret;
 
 	ret = vfio_pci_ioeventfd_check(vpdev, offset, width);
 	if (ret)
 		return ret;
 	if (width < 8)
-		data &= (1ULL << (8 * width)) - 1;
+		data &= GENMASK_ULL(8 * width - 1, 0);
 
-	mutex_lock(&vpdev->ioeventfds_lock);
-	list_for_each_entry(ioeventfd, &vpdev->ioeventfds, node) {
-		if (ioeventfd->pos == offset && ioeventfd->width == width &&
-		    ioeventfd->data == data) {
-			if (fd == -1) {
-				__vfio_pci_ioeventfd_free(vpdev, ioeventfd);
-				ret = 0;
-			} else {
-				ret = -EEXIST;
-			}
-			goto out_unlock;
-		}
+	guard(mutex)(&vpdev->ioeventfds_lock);
+	e = __vfio_pci_ioeventfd_find(vpdev, offset, width, data);
+	if (fd == -1) {
+		/* -1 removes the entry with this offset, width and data. */
+		if (!e)
+			return -ENODEV;
+		__vfio_pci_ioeventfd_free(vpdev, e);
+		return 0;
 	}
-	if (fd < 0) {
-		ret = fd == -1 ? -ENODEV : -EINVAL;
-		goto out_unlock;
-	}
-	if (vpdev->ioeventfds_nr >= VFIO_PCI_IOEVENTFD_MAX) {
-		ret = -ENOSPC;
-		goto out_unlock;
-	}
-
-	ioeventfd = kzalloc(sizeof(*ioeventfd), GFP_KERNEL_ACCOUNT);
-	if (!ioeventfd) {
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
-	ioeventfd->vpdev = vpdev;
-	ioeventfd->addr = vpdev->barmap[index] + (offset & VFIO_PCI_OFFSET_MASK);
-	ioeventfd->pos = offset;
-	ioeventfd->data = data;
-	ioeventfd->width = width;
-	ioeventfd->is_io = vfio_pci_bar_is_io(vpdev->pdev, index);
-
-	ret = vfio_virqfd_enable(ioeventfd, vfio_pci_ioeventfd_handler,
-				 vfio_pci_ioeventfd_thread, NULL,
-				 &ioeventfd->virqfd, fd);
-	if (ret)
-		goto out_free;
-
-	list_add_tail(&ioeventfd->node, &vpdev->ioeventfds);
-	vpdev->ioeventfds_nr++;
-	mutex_unlock(&vpdev->ioeventfds_lock);
-	return 0;
-
-out_free:
-	kfree(ioeventfd);
-out_unlock:
-	mutex_unlock(&vpdev->ioeventfds_lock);
-	return ret;
+	if (e)
+		return -EEXIST;
+	if (fd < 0)
+		return -EINVAL;
+	return __vfio_pci_ioeventfd_add(vpdev, offset, data, width, fd);
 }
 
 /**

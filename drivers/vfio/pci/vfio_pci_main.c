@@ -66,6 +66,34 @@ static int vfio_pci_check_alive(struct pci_dev *pdev)
 	return 0;
 }
 
+/*
+ * The first user gets a freshly reset function when the PCI core can reset
+ * it alone, and the outcome is what GET_INFO reports as
+ * VFIO_DEVICE_FLAGS_RESET.  A device lock held elsewhere (-EAGAIN: some
+ * other path is resetting it) fails the open: no device is handed out in
+ * the middle of a reset.
+ */
+static int vfio_pci_reset_at_open(struct vfio_pci_dev *vpdev)
+{
+	int ret = pci_try_reset_function(vpdev->pdev);
+
+	if (ret == -EAGAIN)
+		return ret;
+	vpdev->reset_works = ret == 0;
+	return 0;
+}
+
+/* Remember the config state the device came with; close puts it back. */
+static void vfio_pci_keep_open_state(struct vfio_pci_dev *vpdev)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+
+	pci_save_state(pdev);
+	vpdev->saved_state = pci_store_saved_state(pdev);
+	if (!vpdev->saved_state)
+		pci_dbg(pdev, "no copy of the config state: close will not restore it\n");
+}
+
 static int vfio_pci_open_device(struct vfio_device *vdev)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
@@ -90,20 +118,10 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	if (ret)
 		goto out_decode_put;
 
-	/*
-	 * Give the user a freshly reset function when it can be had.
-	 * -EAGAIN means another path holds the device lock (a concurrent
-	 * reset): fail the open rather than hand out a device mid-reset.
-	 */
-	ret = pci_try_reset_function(pdev);
-	if (ret == -EAGAIN)
+	ret = vfio_pci_reset_at_open(vpdev);
+	if (ret)
 		goto out_disable;
-	vpdev->reset_works = !ret;
-
-	pci_save_state(pdev);
-	vpdev->saved_state = pci_store_saved_state(pdev);
-	if (!vpdev->saved_state)
-		pci_dbg(pdev, "could not save config state; it will not be restored at close\n");
+	vfio_pci_keep_open_state(vpdev);
 
 	ret = vfio_pci_cfg_init(vpdev);
 	if (ret)
@@ -175,19 +193,38 @@ static int vfio_pci_ioctl_get_info(struct vfio_pci_dev *vpdev,
 {
 	const size_t minsz = offsetofend(struct vfio_device_info, num_irqs);
 	struct vfio_device_info info;
+	int ret = vfio_pci_copy_arg(&info, arg, minsz);
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
+	if (ret)
+		return ret;
 
-	info.flags = VFIO_DEVICE_FLAGS_PCI;
-	if (vpdev->reset_works)
-		info.flags |= VFIO_DEVICE_FLAGS_RESET;
+	info.flags = VFIO_DEVICE_FLAGS_PCI |
+		     (vpdev->reset_works ? VFIO_DEVICE_FLAGS_RESET : 0);
 	info.num_regions = VFIO_PCI_NUM_REGIONS;
 	info.num_irqs = VFIO_PCI_NUM_IRQS;
-
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+/*
+ * Put a capability chain right behind an info header of @hdrsz bytes when
+ * the user made room for it (then *@cap_offset points at it); otherwise
+ * raise *@argsz to what the chain needs, so the user can ask again.
+ */
+static int vfio_pci_emit_caps(void __user *arg, size_t hdrsz,
+			      struct vfio_info_cap *caps, u32 *argsz,
+			      u32 *cap_offset)
+{
+	size_t need = hdrsz + caps->size;
+
+	if (*argsz < need) {
+		*argsz = need;
+		return 0;
+	}
+	vfio_info_cap_shift(caps, hdrsz);
+	if (copy_to_user(arg + hdrsz, caps->buf, caps->size))
+		return -EFAULT;
+	*cap_offset = hdrsz;
+	return 0;
 }
 
 static int vfio_pci_ioctl_get_region_info(struct vfio_pci_dev *vpdev,
@@ -197,13 +234,10 @@ static int vfio_pci_ioctl_get_region_info(struct vfio_pci_dev *vpdev,
 	const struct vfio_pci_region_ops *ops;
 	struct vfio_info_cap caps = {};
 	struct vfio_region_info info;
-	int ret;
+	int ret = vfio_pci_copy_arg(&info, arg, minsz);
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-
+	if (ret)
+		return ret;
 	ops = vfio_pci_region(vpdev, info.index);
 	if (!ops)
 		return -EINVAL;
@@ -213,27 +247,13 @@ static int vfio_pci_ioctl_get_region_info(struct vfio_pci_dev *vpdev,
 	info.flags = 0;
 	info.cap_offset = 0;
 	ret = ops->info(vpdev, info.index, &info, &caps);
-	if (ret)
-		goto out_free_caps;
-
-	if (caps.size) {
+	if (!ret && caps.size) {
 		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			/* Tell the caller how much room the chain needs. */
-			info.argsz = sizeof(info) + caps.size;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user(arg + 1, caps.buf, caps.size)) {
-				ret = -EFAULT;
-				goto out_free_caps;
-			}
-			info.cap_offset = sizeof(info);
-		}
+		ret = vfio_pci_emit_caps(arg, sizeof(info), &caps, &info.argsz,
+					 &info.cap_offset);
 	}
-
-	if (copy_to_user(arg, &info, minsz))
+	if (!ret && copy_to_user(arg, &info, minsz))
 		ret = -EFAULT;
-out_free_caps:
 	kfree(caps.buf);
 	return ret;
 }
@@ -243,40 +263,30 @@ static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_dev *vpdev,
 {
 	const size_t minsz = offsetofend(struct vfio_irq_info, count);
 	struct vfio_irq_info info;
-	int ret;
+	int ret = vfio_pci_copy_arg(&info, arg, minsz);
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-
-	ret = vfio_pci_irq_info(vpdev, &info);
-	if (ret)
-		return ret;
-
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+	if (!ret)
+		ret = vfio_pci_irq_info(vpdev, &info);
+	if (!ret && copy_to_user(arg, &info, minsz))
+		ret = -EFAULT;
+	return ret;
 }
 
 static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_dev *vpdev,
 				    struct vfio_device_ioeventfd __user *arg)
 {
 	const size_t minsz = offsetofend(struct vfio_device_ioeventfd, fd);
-	struct vfio_device_ioeventfd ioeventfd;
+	struct vfio_device_ioeventfd req;
 	unsigned int width;
+	int ret = vfio_pci_copy_arg(&req, arg, minsz);
 
-	if (copy_from_user(&ioeventfd, arg, minsz))
-		return -EFAULT;
-	if (ioeventfd.argsz < minsz)
+	if (ret)
+		return ret;
+	/* Nothing but a width, and exactly one of them. */
+	width = req.flags & VFIO_DEVICE_IOEVENTFD_SIZE_MASK;
+	if (req.flags != width || hweight32(width) != 1)
 		return -EINVAL;
-	if (ioeventfd.flags & ~VFIO_DEVICE_IOEVENTFD_SIZE_MASK)
-		return -EINVAL;
-	/* Exactly one width bit. */
-	width = ioeventfd.flags & VFIO_DEVICE_IOEVENTFD_SIZE_MASK;
-	if (hweight32(width) != 1)
-		return -EINVAL;
-
-	return vfio_pci_ioeventfd(vpdev, ioeventfd.offset, ioeventfd.data,
-				  width, ioeventfd.fd);
+	return vfio_pci_ioeventfd(vpdev, req.offset, req.data, width, req.fd);
 }
 
 static int vfio_pci_ioctl_set_irqs(struct vfio_pci_dev *vpdev,
@@ -297,11 +307,9 @@ static int vfio_pci_ioctl_set_irqs(struct vfio_pci_dev *vpdev,
 	if (ret)
 		return ret;
 
-	if (data_size) {
-		data = memdup_user(&arg->data, data_size);
-		if (IS_ERR(data))
-			return PTR_ERR(data);
-	}
+	data = data_size ? memdup_user(&arg->data, data_size) : NULL;
+	if (IS_ERR(data))
+		return PTR_ERR(data);
 	ret = vfio_pci_set_irqs(vpdev, &hdr, data);
 	kfree(data);
 	return ret;
@@ -541,44 +549,45 @@ static const struct pci_error_handlers vfio_pci_err_handlers = {
  */
 static const struct pci_device_id vfio_pci_table[] = {
 	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_ANY_ID, PCI_ANY_ID) },
-	{}
+	{ /* end */ }
 };
 MODULE_DEVICE_TABLE(pci, vfio_pci_table);
 
+/* DMA goes through the VFIO container's IOMMU domain, not the DMA API. */
 static struct pci_driver vfio_pci_driver = {
 	.name			= "vfio-pci",
-	.id_table		= vfio_pci_table,
 	.probe			= vfio_pci_probe,
 	.remove			= vfio_pci_remove,
-	.err_handler		= &vfio_pci_err_handlers,
 	.driver_managed_dma	= true,
+	.err_handler		= &vfio_pci_err_handlers,
+	.id_table		= vfio_pci_table,
 };
+
+/* One ids= entry, "vendor:device[:subvendor[:subdevice[:class[:mask]]]]". */
+static void __init vfio_pci_add_id(const char *entry)
+{
+	unsigned int f[6] = { 0, 0, PCI_ANY_ID, PCI_ANY_ID, 0, 0 };
+	int ret;
+
+	if (sscanf(entry, "%x:%x:%x:%x:%x:%x", &f[0], &f[1], &f[2], &f[3],
+		   &f[4], &f[5]) < 2) {
+		pr_warn("ids: cannot parse \"%s\"\n", entry);
+		return;
+	}
+	ret = pci_add_dynid(&vfio_pci_driver, f[0], f[1], f[2], f[3], f[4], f[5], 0);
+	if (ret)
+		pr_warn("ids: cannot add %04x:%04x: %d\n", f[0], f[1], ret);
+	else
+		pr_info("ids: added %04x:%04x\n", f[0], f[1]);
+}
 
 static void __init vfio_pci_add_ids(void)
 {
-	char *p = ids, *id;
+	char *rest = ids, *entry;
 
-	while ((id = strsep(&p, ","))) {
-		unsigned int vendor, device, subvendor = PCI_ANY_ID,
-			     subdevice = PCI_ANY_ID, class = 0, class_mask = 0;
-		int fields, ret;
-
-		if (!*id)
-			continue;
-		fields = sscanf(id, "%x:%x:%x:%x:%x:%x", &vendor, &device,
-				&subvendor, &subdevice, &class, &class_mask);
-		if (fields < 2) {
-			pr_warn("ids: cannot parse \"%s\"\n", id);
-			continue;
-		}
-		ret = pci_add_dynid(&vfio_pci_driver, vendor, device, subvendor,
-				    subdevice, class, class_mask, 0);
-		if (ret)
-			pr_warn("ids: cannot add %04x:%04x: %d\n", vendor,
-				device, ret);
-		else
-			pr_info("ids: added %04x:%04x\n", vendor, device);
-	}
+	for (entry = strsep(&rest, ","); entry; entry = strsep(&rest, ","))
+		if (*entry)
+			vfio_pci_add_id(entry);
 }
 
 static int __init vfio_pci_init(void)

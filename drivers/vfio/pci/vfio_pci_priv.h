@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
+#include <linux/uaccess.h>
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
 
@@ -161,6 +162,25 @@ struct vfio_pci_dev {
 	unsigned int ioeventfds_nr;
 	struct vfio_pci_irq_state irq;
 };
+
+/**
+ * vfio_pci_copy_arg - copy in the fixed part of an ioctl's argument
+ * @dst: where to (every VFIO argument structure starts with __u32 argsz)
+ * @arg: the user's argument
+ * @minsz: size of the fixed part
+ *
+ * The one place where an ioctl's argsz is checked against its fixed part.
+ *
+ * Return: 0; -EFAULT when @arg is not readable; -EINVAL when the user's
+ * argsz does not cover the fixed part.
+ */
+static inline int vfio_pci_copy_arg(void *dst, const void __user *arg,
+				    size_t minsz)
+{
+	if (copy_from_user(dst, arg, minsz))
+		return -EFAULT;
+	return *(u32 *)dst < minsz ? -EINVAL : 0;
+}
 
 static inline struct vfio_pci_dev *to_vfio_pci_dev(struct vfio_device *vdev)
 {

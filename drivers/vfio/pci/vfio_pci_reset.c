@@ -192,10 +192,9 @@ int vfio_pci_ioctl_hot_reset_info(struct vfio_pci_dev *vpdev,
 	unsigned int count = 0;
 	int ret;
 
-	if (copy_from_user(&hdr, arg, minsz))
-		return -EFAULT;
-	if (hdr.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_pci_copy_arg(&hdr, arg, minsz);
+	if (ret)
+		return ret;
 	hdr.flags = 0;
 
 	ret = vfio_pci_walk_affected(vpdev->pdev, vfio_pci_count_one, &count);
@@ -336,9 +335,10 @@ int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 	unsigned int affected = 0, got, i;
 	int ret;
 
-	if (copy_from_user(&hdr, arg, minsz))
-		return -EFAULT;
-	if (hdr.argsz < minsz || hdr.flags)
+	ret = vfio_pci_copy_arg(&hdr, arg, minsz);
+	if (ret)
+		return ret;
+	if (hdr.flags)
 		return -EINVAL;
 
 	ret = vfio_pci_walk_affected(pdev, vfio_pci_count_one, &affected);
