@@ -94,6 +94,11 @@ if [ "$driver" = stock ] || [ -f drivers/vfio/pci/vfio-pci.ko ]; then
 	fi
 fi
 
+# A real VMM assigns edu (no VGA): SeaBIOS must get to the end of its boot
+# with no word about vfio from QEMU.
+echo "check: a nested QEMU assigns edu (DRIVER=$driver)"
+DRIVER=$driver scripts/vmm-check.sh "$res/vmm-edu" >/dev/null 2>&1
+
 # The demo as a test: a real VMM runs its VGA BIOS on the card assigned
 # through our driver; the banner row must match the stock reference.
 if [ "$driver" = ours ]; then

@@ -7,9 +7,11 @@
 # mount the host's / read-only over 9p (tag hostroot), chroot into it and
 # run the host's QEMU (TCG, -M pc) with BDF assigned.  QEMU runs until
 # DONE-FILE appears on the host (the host watches the card through the
-# outer QEMU's monitor and creates it), or for NESTED_TIMEOUT seconds.
-# The nested QEMU's own messages go to /rig-nested.log and are printed at
-# the end, framed as the section nested-qemu.txt.
+# outer QEMU's monitor and creates it), until SeaBIOS's debug console
+# shows NESTED_UNTIL (a grep pattern, when set), or for NESTED_TIMEOUT
+# seconds.  The nested QEMU's messages and SeaBIOS's debug console are
+# printed at the end, framed as the sections nested-qemu.txt and
+# seabios.txt.
 done_file=$1 bdf=$2
 shift 2
 st=/rig/selftests
@@ -39,7 +41,9 @@ mount -t tmpfs tmpfs /host/run
 say "starting the host's QEMU with $bdf assigned"
 chroot /host /usr/bin/qemu-system-x86_64 -M pc -accel tcg -m 256 \
 	-nodefaults -vga none -display none -no-user-config \
-	-device "vfio-pci,host=$bdf,$*" \
+	-device "vfio-pci,host=$bdf${*:+,$*}" \
+	-chardev file,id=seabios,path=/tmp/seabios.log \
+	-device isa-debugcon,iobase=0x402,chardev=seabios \
 	-serial file:/tmp/nested-serial.log >/tmp/nested.log 2>&1 &
 qpid=$!
 say "nested QEMU pid $qpid"
@@ -48,6 +52,10 @@ timeout=${NESTED_TIMEOUT:-240}
 t=0
 while [ $t -lt "$timeout" ]; do
 	[ -e "/host$done_file" ] && break
+	if [ -n "${NESTED_UNTIL:-}" ] && grep -q "$NESTED_UNTIL" /host/tmp/seabios.log 2>/dev/null; then
+		say "SeaBIOS reached: $NESTED_UNTIL"
+		break
+	fi
 	kill -0 $qpid 2>/dev/null || { say "nested QEMU exited early"; break; }
 	sleep 2
 	t=$((t + 2))
@@ -60,6 +68,9 @@ cp /tmp/nested.log /rig-nested.log 2>/dev/null
 echo "RIG-TEST-BEGIN nested-qemu.txt"
 cat /rig-nested.log 2>/dev/null
 echo "RIG-TEST-END nested-qemu.txt 0"
+echo "RIG-TEST-BEGIN seabios.txt"
+tr -d '\r' </host/tmp/seabios.log 2>/dev/null
+echo "RIG-TEST-END seabios.txt 0"
 
 umount /host/run /host/tmp /host/sys /host/proc /host/dev /host
 "$st/scripts/cleanup.sh"
