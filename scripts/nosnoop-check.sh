@@ -19,8 +19,10 @@
 #   effective allow (allow, auto with snoop control, stock): the guest's
 #     write with bit 11 set is seen
 #
+# One more boot checks that a bad nosnoop= value fails the module load.
+#
 # The module and the selftests must be built.  Runs land in OUTDIR/NAME;
-# TAP goes to stdout.  About 7 boots of some 30 s each.
+# TAP goes to stdout.  Eight boots of some 30 s each.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: nosnoop-check.sh OUTDIR}
@@ -52,7 +54,7 @@ nosnoop_writes() {
 }
 
 echo "TAP version 13"
-echo "1..$(($(echo "$configs" | grep -c .) * 3))"
+echo "1..$(($(echo "$configs" | grep -c .) * 3 + 1))"
 n=0
 while read -r name driver policy sc effective; do
 	[ -n "$name" ] || continue
@@ -98,3 +100,16 @@ while read -r name driver policy sc effective; do
 		echo "not ok $n $name: $hits of $total Device Control writes set Enable No Snoop (policy $effective)"
 	fi
 done <<<"$configs"
+
+# nosnoop=bogus: the load fails with -EINVAL and says why.
+n=$((n + 1))
+"$top/scripts/rig/vm.sh" --out "$out/bad-param" -- \
+	'rmmod vfio_pci; insmod /rig/vfio-pci.ko nosnoop=bogus; echo "insmod-rc=$?"' \
+	>"$out/bad-param.log" 2>&1
+if grep -q '^insmod-rc=[1-9]' "$out/bad-param/out.log" 2>/dev/null &&
+   grep -q 'nosnoop=bogus: must be allow, auto or deny' "$out/bad-param/dmesg.log"; then
+	echo "ok $n nosnoop=bogus fails the module load"
+else
+	echo "not ok $n nosnoop=bogus fails the module load"
+	grep -h 'insmod\|nosnoop' "$out/bad-param/out.log" "$out/bad-param/dmesg.log" 2>/dev/null | sed 's/^/# /'
+fi
