@@ -93,8 +93,8 @@ if [ "$driver" = stock ] || [ -f drivers/vfio/pci/vfio-pci.ko ]; then
 		tail -n 1 "$res/dropin.log"
 		# nosnoop= seen from the host: one boot per policy and IOMMU
 		# snoop control, and stock, each tracing the outer QEMU's config
-		# writes (about 5 minutes).
-		echo "check: no-snoop policy in the QEMU trace (7 boots)"
+		# writes, and a bad nosnoop= value (about 5 minutes).
+		echo "check: no-snoop policy in the QEMU trace (8 boots)"
 		mkdir -p "$res/nosnoop"
 		scripts/nosnoop-check.sh "$top/build/nosnoop-check" >"$res/nosnoop/nosnoop-check.tap" 2>"$res/nosnoop/nosnoop-check.log"
 		grep '^not ok' "$res/nosnoop/nosnoop-check.tap" | sed 's/^/check: nosnoop | /'
