@@ -91,6 +91,13 @@ if [ "$driver" = stock ] || [ -f drivers/vfio/pci/vfio-pci.ko ]; then
 		echo "check: drop-in install (make install, dkms, modprobe in the rig)"
 		scripts/dropin-test.sh "$res/dropin" >"$res/dropin.log" 2>&1
 		tail -n 1 "$res/dropin.log"
+		# nosnoop= seen from the host: one boot per policy and IOMMU
+		# snoop control, and stock, each tracing the outer QEMU's config
+		# writes, and a bad nosnoop= value (about 5 minutes).
+		echo "check: no-snoop policy in the QEMU trace (8 boots)"
+		mkdir -p "$res/nosnoop"
+		scripts/nosnoop-check.sh "$top/build/nosnoop-check" >"$res/nosnoop/nosnoop-check.tap" 2>"$res/nosnoop/nosnoop-check.log"
+		grep '^not ok' "$res/nosnoop/nosnoop-check.tap" | sed 's/^/check: nosnoop | /'
 	fi
 fi
 

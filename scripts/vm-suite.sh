@@ -20,6 +20,8 @@ cp "$top/scripts/rig/guest-suite.sh" "$stage/"
 env_args=""
 [ -n "${RIG_TESTS:-}" ] && env_args="$env_args RIG_TESTS='$RIG_TESTS'"
 [ -n "${RIG_DEVICES:-}" ] && env_args="$env_args RIG_DEVICES='$RIG_DEVICES'"
+[ -n "${VFIO_SELFTESTS_SNOOP_CONTROL:-}" ] &&
+	env_args="$env_args VFIO_SELFTESTS_SNOOP_CONTROL='$VFIO_SELFTESTS_SNOOP_CONTROL'"
 
 "$top/scripts/rig/vm.sh" --out "$out" --files "$stage" --timeout "${VM_TIMEOUT:-1500}" \
 	"$@" -- "env $env_args sh /rig/guest-suite.sh"

@@ -108,8 +108,9 @@ static const struct vfio_pci_perm vfio_pci_msix_perms[] = {
 };
 
 /*
- * PCI Express: the control registers are virtual (payload size, no snoop,
- * ASPM and link disable are the host's business); FLR reads as zero, use
+ * PCI Express: the control registers are virtual (payload size, ASPM and
+ * link disable are the host's business; Enable No Snoop follows the
+ * nosnoop= policy, see vfio_pci_nosnoop.c); FLR reads as zero, use
  * VFIO_DEVICE_RESET; error status bits are cleared in the device.
  */
 static const struct vfio_pci_perm vfio_pci_exp_perms[] = {
@@ -557,6 +558,28 @@ void vfio_pci_cfg_release(struct vfio_pci_dev *vpdev)
 	kfree(vpdev->cfg->vconfig);
 	kfree(vpdev->cfg);
 	vpdev->cfg = NULL;
+}
+
+/**
+ * vfio_pci_cfg_passthrough - make virtual bits of a register hardware bits
+ * @vpdev: the device, its config space built by vfio_pci_cfg_init()
+ * @pos: the register's offset in config space
+ * @len: its width, 1, 2 or 4
+ * @mask: the bits that the user's writes now reach the device through,
+ *	and that reads take from the device
+ *
+ * Only bits the user may write are affected.
+ */
+void vfio_pci_cfg_passthrough(struct vfio_pci_dev *vpdev, unsigned int pos,
+			      unsigned int len, u32 mask)
+{
+	struct vfio_pci_cfg *cfg = vpdev->cfg;
+	unsigned int i;
+
+	if (!cfg || pos + len > vpdev->pdev->cfg_size)
+		return;
+	for (i = 0; i < len; i++)
+		cfg->virt[pos + i] &= ~(cfg->write[pos + i] & (mask >> (8 * i)));
 }
 
 static int vfio_pci_cfg_info(struct vfio_pci_dev *vpdev, unsigned int index,

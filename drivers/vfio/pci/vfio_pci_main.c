@@ -126,6 +126,8 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	ret = vfio_pci_cfg_init(vpdev);
 	if (ret)
 		goto out_free_state;
+	/* After the state is saved: close restores the device's own bit. */
+	vfio_pci_nosnoop_open(vpdev);
 	vfio_pci_bar_init(vpdev);
 	vfio_pci_memory_sync(vpdev);
 	vfio_pci_irq_open(vpdev);

@@ -119,6 +119,9 @@ struct vfio_pci_irq_state {
  *	VFIO_DEVICE_FLAGS_RESET.  Written under dev_set->lock.
  * @saved_state: config state as found at open, restored at close.
  *	Written under dev_set->lock.
+ * @nosnoop_deny: the device's Enable No Snoop is held clear while it is
+ *	open (the nosnoop= policy taken at open); written at open under
+ *	dev_set->lock
  * @memory_lock: the memory-enable lock.  Held for read by everything that
  *	touches the BARs or ROM through the hardware (BAR read/write, the
  *	mmap fault handler, ioeventfd writes), held for write by everything
@@ -150,6 +153,7 @@ struct vfio_pci_dev {
 	bool has_vga;
 	bool reset_works;
 	struct pci_saved_state *saved_state;
+	bool nosnoop_deny;
 
 	/* device access: the bottom layer, config, BARs, ROM */
 	struct rw_semaphore memory_lock;
@@ -224,6 +228,12 @@ void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev);
 extern const struct vfio_pci_region_ops vfio_pci_cfg_region_ops;
 int vfio_pci_cfg_init(struct vfio_pci_dev *vpdev);
 void vfio_pci_cfg_release(struct vfio_pci_dev *vpdev);
+void vfio_pci_cfg_passthrough(struct vfio_pci_dev *vpdev, unsigned int pos,
+			      unsigned int len, u32 mask);
+
+/* vfio_pci_nosnoop.c: the nosnoop= policy, applied at open and after resets */
+void vfio_pci_nosnoop_open(struct vfio_pci_dev *vpdev);
+void vfio_pci_nosnoop_reapply(struct vfio_pci_dev *vpdev);
 
 /* vfio_pci_bar.c */
 extern const struct vfio_pci_region_ops vfio_pci_bar_region_ops;

@@ -140,6 +140,7 @@ int vfio_pci_reset_function(struct vfio_pci_dev *vpdev)
 	down_write(&vpdev->memory_lock);
 	__vfio_pci_zap_bars(vpdev);
 	ret = pci_try_reset_function(vpdev->pdev);
+	vfio_pci_nosnoop_reapply(vpdev);
 	__vfio_pci_memory_sync(vpdev);
 	up_write(&vpdev->memory_lock);
 
@@ -293,6 +294,7 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev)
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
 		struct vfio_pci_dev *m = vfio_pci_set_member(cur);
 
+		vfio_pci_nosnoop_reapply(m);
 		__vfio_pci_memory_sync(m);
 		up_write(&m->memory_lock);
 	}

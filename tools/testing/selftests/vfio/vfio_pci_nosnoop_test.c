@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * PCIe Enable No Snoop and DMA coherency: the type1 IOMMU's
+ * VFIO_DMA_CC_IOMMU answer, and the nosnoop= policy seen through the config
+ * region (the user's view) and sysfs (the device's bit).
+ *
+ * Usage: vfio_pci_nosnoop_test [harness options] BDF
+ *
+ * VFIO_SELFTESTS_SNOOP_CONTROL=0|1 says whether the IOMMU enforces snooping
+ * (the rig's intel-iommu snoop-control); unset, that assertion is skipped.
+ * The policy is read from /sys/module/vfio_pci/parameters/nosnoop; stock
+ * has no such parameter and behaves as "allow".  Under allow the device's
+ * own bit is what reads back (QEMU's devices hardwire it to zero); the
+ * host-side trace check (scripts/nosnoop-check.sh) sees what reached it.
+ */
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include "vfio_util.h"
+#include "kselftest_harness.h"
+
+#define NOSNOOP_PARAM	"/sys/module/vfio_pci/parameters/nosnoop"
+
+static const char *bdf;
+
+FIXTURE(nosnoop) {
+	struct vfio_dev dev;
+	unsigned int devctl;
+};
+
+/* The offset of the PCI Express capability through the config region, or 0. */
+static unsigned int exp_cap(struct vfio_dev *dev)
+{
+	unsigned char cfg[256];
+	unsigned int pos, ttl = 48;
+
+	vfio_region_read(dev, VFIO_PCI_CONFIG_REGION_INDEX, 0, cfg, sizeof(cfg));
+	if (!(cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST))
+		return 0;
+	for (pos = cfg[PCI_CAPABILITY_LIST] & ~3; pos >= 0x40 && ttl--;
+	     pos = cfg[pos + PCI_CAP_LIST_NEXT] & ~3)
+		if (cfg[pos + PCI_CAP_LIST_ID] == PCI_CAP_ID_EXP)
+			return pos;
+	return 0;
+}
+
+FIXTURE_SETUP(nosnoop)
+{
+	unsigned int pos;
+
+	vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+	pos = exp_cap(&self->dev);
+	self->devctl = pos ? pos + PCI_EXP_DEVCTL : 0;
+}
+
+FIXTURE_TEARDOWN(nosnoop)
+{
+	vfio_dev_close(&self->dev);
+}
+
+/* The device's Device Control, through sysfs (no virtualization). */
+static __u16 hw_devctl(unsigned int off)
+{
+	unsigned char buf[256];
+	__u16 val;
+
+	VFIO_ASSERT(vfio_sysfs_read_config(bdf, buf, off + 2) >= (int)(off + 2),
+		    "sysfs config of %s", bdf);
+	memcpy(&val, buf + off, 2);
+	return val;
+}
+
+/* The container's VFIO_DMA_CC_IOMMU: 1 when the IOMMU enforces snooping. */
+static int dma_cc_iommu(struct vfio_dev *dev)
+{
+	return ioctl(dev->container_fd, VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU);
+}
+
+/* The effective policy for @dev: true when the device's bit is held clear. */
+static bool policy_denies(struct vfio_dev *dev)
+{
+	char buf[16] = "";
+	int fd = open(NOSNOOP_PARAM, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;	/* stock, or ours before nosnoop=: allow */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	VFIO_ASSERT(n > 0, "read %s", NOSNOOP_PARAM);
+	if (!strncmp(buf, "deny", 4))
+		return true;
+	if (!strncmp(buf, "auto", 4))
+		return dma_cc_iommu(dev) != 1;
+	VFIO_ASSERT(!strncmp(buf, "allow", 5), "%s says %s", NOSNOOP_PARAM, buf);
+	return false;
+}
+
+TEST_F(nosnoop, dma_cc_iommu)
+{
+	const char *want = getenv("VFIO_SELFTESTS_SNOOP_CONTROL");
+	int cc = dma_cc_iommu(&self->dev);
+
+	ASSERT_LE(0, cc);
+	ASSERT_GE(1, cc);
+	if (!want || !*want)
+		SKIP(return, "VFIO_SELFTESTS_SNOOP_CONTROL unset (IOMMU reports %d)", cc);
+	ASSERT_EQ(atoi(want), cc);
+}
+
+/*
+ * Under deny the user's bit is virtual and the device's stays clear; under
+ * allow the user's write reaches the device and what reads back is the
+ * device's bit.  The rest of Device Control is untouched either way.
+ */
+TEST_F(nosnoop, devctl_enable_no_snoop)
+{
+	bool deny = policy_denies(&self->dev);
+	unsigned int off = self->devctl;
+	__u16 ctl, hw;
+
+	if (!off)
+		SKIP(return, "%s is not PCI Express", bdf);
+	ctl = vfio_cfg_read(&self->dev, off, 2);
+	if (deny)
+		ASSERT_EQ(0, hw_devctl(off) & PCI_EXP_DEVCTL_NOSNOOP_EN);
+
+	vfio_cfg_write(&self->dev, off, 2, ctl | PCI_EXP_DEVCTL_NOSNOOP_EN);
+	hw = hw_devctl(off);
+	if (deny) {
+		ASSERT_EQ(ctl | PCI_EXP_DEVCTL_NOSNOOP_EN, vfio_cfg_read(&self->dev, off, 2));
+		ASSERT_EQ(0, hw & PCI_EXP_DEVCTL_NOSNOOP_EN);
+	} else {
+		ASSERT_EQ(hw & PCI_EXP_DEVCTL_NOSNOOP_EN,
+			  vfio_cfg_read(&self->dev, off, 2) & PCI_EXP_DEVCTL_NOSNOOP_EN);
+	}
+
+	vfio_cfg_write(&self->dev, off, 2, ctl & ~PCI_EXP_DEVCTL_NOSNOOP_EN);
+	ASSERT_EQ(0, vfio_cfg_read(&self->dev, off, 2) & PCI_EXP_DEVCTL_NOSNOOP_EN);
+	ASSERT_EQ(0, hw_devctl(off) & PCI_EXP_DEVCTL_NOSNOOP_EN);
+}
+
+/* A function reset restores config state; the device's bit stays clear. */
+TEST_F(nosnoop, held_clear_across_reset)
+{
+	unsigned int off = self->devctl;
+	__u16 ctl;
+
+	if (!off)
+		SKIP(return, "%s is not PCI Express", bdf);
+	if (!(self->dev.info.flags & VFIO_DEVICE_FLAGS_RESET))
+		SKIP(return, "%s has no function reset", bdf);
+	ctl = vfio_cfg_read(&self->dev, off, 2);
+	vfio_cfg_write(&self->dev, off, 2, ctl | PCI_EXP_DEVCTL_NOSNOOP_EN);
+	ASSERT_EQ(0, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_RESET, NULL));
+	if (policy_denies(&self->dev))
+		ASSERT_EQ(0, hw_devctl(off) & PCI_EXP_DEVCTL_NOSNOOP_EN);
+	vfio_cfg_write(&self->dev, off, 2, ctl & ~PCI_EXP_DEVCTL_NOSNOOP_EN);
+}
+
+/* So does a hot reset of the device's slot or bus, proven by its group. */
+TEST_F(nosnoop, held_clear_across_hot_reset)
+{
+	struct {
+		struct vfio_pci_hot_reset hdr;
+		__s32 fd;
+	} r = {
+		.hdr = { .argsz = sizeof(r), .count = 1 },
+		.fd = self->dev.group_fd,
+	};
+	unsigned int off = self->devctl;
+	__u16 ctl;
+	int ret;
+
+	if (!off)
+		SKIP(return, "%s is not PCI Express", bdf);
+	ctl = vfio_cfg_read(&self->dev, off, 2);
+	vfio_cfg_write(&self->dev, off, 2, ctl | PCI_EXP_DEVCTL_NOSNOOP_EN);
+	ret = __vfio_ioctl(self->dev.fd, VFIO_DEVICE_PCI_HOT_RESET, &r);
+	if (ret == -ENOTTY || ret == -ENODEV) {
+		vfio_cfg_write(&self->dev, off, 2, ctl & ~PCI_EXP_DEVCTL_NOSNOOP_EN);
+		/* Both drivers: the PCI core cannot reset the rig's slots. */
+		SKIP(return, "no slot or bus reset for %s (%d)", bdf, ret);
+	}
+	ASSERT_EQ(0, ret);
+	if (policy_denies(&self->dev))
+		ASSERT_EQ(0, hw_devctl(off) & PCI_EXP_DEVCTL_NOSNOOP_EN);
+	vfio_cfg_write(&self->dev, off, 2, ctl & ~PCI_EXP_DEVCTL_NOSNOOP_EN);
+}
+
+int main(int argc, char *argv[])
+{
+	bdf = vfio_selftests_get_bdf(&argc, argv);
+	return test_harness_run(argc, argv);
+}
