@@ -7,6 +7,8 @@
 # RIG-TEST-BEGIN/END lines, which vm.sh turns into tap/NAME.tap files.
 #
 # RIG_DEVICES overrides the device list; RIG_TESTS the test list.
+# FUZZ_CALLS (default 10000 here; make check-debug asks for 100000) and
+# FUZZ_SEED go to the fuzzer.
 
 devices=${RIG_DEVICES:-"0000:00:03.0 0000:01:00.0 0000:01:00.1 0000:02:00.0 0000:04:01.0"}
 st=/rig/selftests
@@ -38,13 +40,23 @@ for d in $devices; do
 done
 end rig-bind 0
 
-# test  devices it runs on ("all" = every target)
+# test  devices it runs on ("all" = every target, one run each;
+#                          "together" = one run given every target)
 tests=${RIG_TESTS:-"
 vfio_pci_device_test all
+vfio_pci_fuzz together
 "}
+export FUZZ_CALLS=${FUZZ_CALLS:-10000}
+[ -n "${FUZZ_SEED:-}" ] && export FUZZ_SEED
 
 echo "$tests" | while read -r t on; do
 	[ -n "$t" ] && [ "$t" != none ] || continue
+	if [ "$on" = together ]; then
+		begin "$t"
+		timeout 1200 "$st/$t" $devices 2>&1
+		end "$t" $?
+		continue
+	fi
 	[ "$on" = all ] && on=$devices
 	for d in $on; do
 		begin "$t@$d"
