@@ -4,6 +4,8 @@
 #
 #   make            build drivers/vfio/pci/vfio-pci.ko against KDIR
 #   make check      static checks, the uAPI ABI test and the VM test suite
+#   make check-debug the VM suite, the fuzzer and a kmemleak scan on the
+#                   debug kernel (built once into /var/cache/vfio-vga)
 #   make run        the demo: boot the test rig with our driver
 #
 # KDIR defaults to the newest installed Debian 6.12 headers.
@@ -22,7 +24,7 @@ ifneq ($(C),)
 KBUILD_ARGS += C=$(C)
 endif
 
-.PHONY: all modules clean deps check run selftests
+.PHONY: all modules clean deps check check-debug run selftests
 
 all: modules
 
@@ -38,6 +40,9 @@ deps:
 
 check: deps
 	@scripts/check.sh
+
+check-debug: deps
+	@scripts/check-debug.sh
 
 run: deps
 	@scripts/run-demo.sh
