@@ -41,6 +41,10 @@
 
 #include "vfio_util.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define FUZZ_MAX_DEVS		16
 #define FUZZ_MAX_GROUPS		FUZZ_MAX_DEVS
 #define FUZZ_NR_REGIONS		12	/* a few past VFIO_PCI_NUM_REGIONS */
@@ -138,8 +142,9 @@ struct fuzz_worker {
 	unsigned char *buf;		/* FUZZ_BUF_SIZE, then a guard page */
 };
 
+/* A fault while touching a mapping jumps back instead of killing us. */
 static __thread sigjmp_buf fault_jmp;
-static __thread volatile sig_atomic_t fault_armed;
+static __thread int fault_armed;
 
 /* splitmix64: small, fast, and a good enough spread for a fuzzer. */
 static __u64 rnd(struct fuzz_worker *w)
@@ -172,21 +177,19 @@ static __u32 rnd_u32(struct fuzz_worker *w)
 
 	if (one_in(w, 3))
 		return rnd(w);
-	return edges[rnd_below(w, sizeof(edges) / sizeof(edges[0]))];
+	return edges[rnd_below(w, ARRAY_SIZE(edges))];
 }
 
 /* argsz around the ioctl's minimum and its full size. */
 static __u32 rnd_argsz(struct fuzz_worker *w, __u32 minsz, __u32 full)
 {
-	switch (rnd_below(w, 10)) {
-	case 0: return minsz - 1;
-	case 1: return minsz + 1;
-	case 2: return full + rnd_below(w, 64);
-	case 3: return rnd_u32(w);
-	case 4: return FUZZ_BUF_SIZE + rnd_below(w, 2 * FUZZ_PAGE);
-	case 5: return minsz;
-	default: return full;
-	}
+	const __u32 sizes[] = {
+		minsz - 1, minsz + 1, full + rnd_below(w, 64), rnd_u32(w),
+		FUZZ_BUF_SIZE + rnd_below(w, 2 * FUZZ_PAGE), minsz, full, full,
+		full, full,
+	};
+
+	return sizes[rnd_below(w, ARRAY_SIZE(sizes))];
 }
 
 /* A random fd: usually a real one of ours, sometimes garbage. */
@@ -229,20 +232,22 @@ static void rnd_region_span(struct fuzz_worker *w, struct fuzz_dev *d,
 	__u64 base = r && r->valid ? r->offset : (__u64)index << 40;
 	__u64 size = r && r->valid ? r->size : 0x1000;
 
-	*len = one_in(w, 8) ? rnd_below(w, FUZZ_BUF_SIZE) : lens[rnd_below(w, 12)];
-	switch (rnd_below(w, 8)) {
-	case 0: *off = base; break;
-	case 1: *off = base + size - (*len < size ? *len : 0); break;
-	case 2: *off = base + size; break;
-	case 3: *off = base + size - 1; break;
-	case 4: *off = rnd(w); break;
-	default:
-		*off = base + (size ? rnd(w) % size : 0);
-		if (!one_in(w, 4))
-			*off &= ~3ULL;
-		if (*len > 8 && !one_in(w, 4))
-			*len = 1 << rnd_below(w, 4);
+	*len = one_in(w, 8) ? rnd_below(w, FUZZ_BUF_SIZE) : lens[rnd_below(w, ARRAY_SIZE(lens))];
+	if (one_in(w, 2)) {
+		const __u64 edges[] = {
+			base, base + size - (*len < size ? *len : 0), base + size,
+			base + size - 1, rnd(w),
+		};
+
+		*off = edges[rnd_below(w, ARRAY_SIZE(edges))];
+		return;
 	}
+	/* Inside, mostly aligned, mostly 1 to 8 bytes: the device's registers. */
+	*off = base + (size ? rnd(w) % size : 0);
+	if (!one_in(w, 4))
+		*off &= ~3ULL;
+	if (*len > 8 && !one_in(w, 4))
+		*len = 1 << rnd_below(w, 4);
 }
 
 static bool hits_edu_dma(__u64 off, __u64 len)
@@ -270,7 +275,8 @@ static void *rnd_arg(struct fuzz_worker *w, size_t used)
 		if (one_in(w, 8))
 			w->buf[used + rnd_below(w, FUZZ_BUF_SIZE - used)] = rnd(w) | 1;
 		else
-			memset(w->buf + used, 0, 256 < FUZZ_BUF_SIZE - used ? 256 : FUZZ_BUF_SIZE - used);
+			memset(w->buf + used, 0,
+			       FUZZ_BUF_SIZE - used > 256 ? 256 : FUZZ_BUF_SIZE - used);
 	}
 	return w->buf;
 }
@@ -431,14 +437,13 @@ static int op_feature(struct fuzz_worker *w, struct fuzz_dev *d)
 	__u32 feature = one_in(w, 8) ? rnd_u32(w) & 0xffff : rnd_below(w, 12);
 
 	memset(w->buf, 0, sizeof(*f) + 64);
-	f->flags = feature;
-	switch (rnd_below(w, 5)) {
-	case 0: f->flags |= VFIO_DEVICE_FEATURE_GET; break;
-	case 1: f->flags |= VFIO_DEVICE_FEATURE_SET; break;
-	case 2: f->flags |= VFIO_DEVICE_FEATURE_PROBE | (rnd(w) & 3) << 16; break;
-	case 3: f->flags |= rnd_u32(w) & ~VFIO_DEVICE_FEATURE_MASK; break;
-	default: break;
-	}
+	const __u32 modes[] = {
+		VFIO_DEVICE_FEATURE_GET, VFIO_DEVICE_FEATURE_SET,
+		VFIO_DEVICE_FEATURE_PROBE | (rnd(w) & 3) << 16,
+		rnd_u32(w) & ~VFIO_DEVICE_FEATURE_MASK, 0,
+	};
+
+	f->flags = feature | modes[rnd_below(w, ARRAY_SIZE(modes))];
 	/* Payloads of the features that take an fd, or a bus master bit. */
 	for (__u32 i = 0; i < payload / 4; i++)
 		((__s32 *)f->data)[i] = one_in(w, 2) ? rnd_fd(w) : (__s32)rnd_below(w, 3);
@@ -451,13 +456,13 @@ static int op_unknown(struct fuzz_worker *w, struct fuzz_dev *d)
 	unsigned long cmd;
 
 	/* Only VFIO's type: other types reach generic file ioctls. */
-	switch (rnd_below(w, 3)) {
-	case 0: cmd = _IO(VFIO_TYPE, VFIO_BASE + 14 + rnd_below(w, 30)); break;
-	case 1: cmd = _IO(VFIO_TYPE, rnd_below(w, 256)); break;
-	default:
+	if (one_in(w, 3))
+		cmd = _IO(VFIO_TYPE, VFIO_BASE + 14 + rnd_below(w, 30));
+	else if (one_in(w, 2))
+		cmd = _IO(VFIO_TYPE, rnd_below(w, 256));
+	else
 		cmd = _IOC(rnd_below(w, 4), VFIO_TYPE, rnd_below(w, 256),
 			   rnd_below(w, 1 << _IOC_SIZEBITS));
-	}
 	memset(w->buf, 0, 256);
 	*(__u32 *)w->buf = rnd_u32(w);
 	return do_ioctl(dev_fd(d), cmd, rnd_arg(w, 256));
@@ -487,7 +492,7 @@ static int op_write(struct fuzz_worker *w, struct fuzz_dev *d)
 
 static void sig_fault(int sig)
 {
-	if (fault_armed)
+	if (__atomic_load_n(&fault_armed, __ATOMIC_SEQ_CST))
 		siglongjmp(fault_jmp, 1);
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -496,17 +501,17 @@ static void sig_fault(int sig)
 /* Read the first and the last word of a mapping; a SIGBUS is an answer too. */
 static int touch(void *addr, size_t len)
 {
-	volatile __u32 *p = addr;
+	__u32 *p = addr;
 
 	if (sigsetjmp(fault_jmp, 1)) {
-		fault_armed = 0;
+		__atomic_store_n(&fault_armed, 0, __ATOMIC_SEQ_CST);
 		return FUZZ_RES_SIGNAL;
 	}
-	fault_armed = 1;
-	(void)p[0];
+	__atomic_store_n(&fault_armed, 1, __ATOMIC_SEQ_CST);
+	(void)__atomic_load_n(&p[0], __ATOMIC_RELAXED);
 	if (len >= 4)
-		(void)p[len / 4 - 1];
-	fault_armed = 0;
+		(void)__atomic_load_n(&p[len / 4 - 1], __ATOMIC_RELAXED);
+	__atomic_store_n(&fault_armed, 0, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -791,7 +796,7 @@ static const char *errname(int res)
 		{ ENOTTY, "ENOTTY" }, { EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" },
 		{ ESPIPE, "ESPIPE" }, { ERANGE, "ERANGE" }, { EOVERFLOW, "EOVERFLOW" },
 		{ 524, "ENOTSUPP(kernel-internal)" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ ENOSYS, "ENOSYS" }, { ETIMEDOUT, "ETIMEDOUT" },
+		{ ETIMEDOUT, "ETIMEDOUT" },
 		{ EMSGSIZE, "EMSGSIZE" }, { EDEADLK, "EDEADLK" },
 	};
 
@@ -801,7 +806,7 @@ static const char *errname(int res)
 		return "SIGBUS";
 	if (res == FUZZ_RES_OTHER)
 		return "skipped";
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (names[i].e == res)
 			return names[i].n;
 	snprintf(buf, sizeof(buf), "errno%d", res);
