@@ -26,6 +26,7 @@ env_args=""
 [ -n "${RIG_DEVICES:-}" ] && env_args="$env_args RIG_DEVICES='$RIG_DEVICES'"
 [ -n "${FUZZ_CALLS:-}" ] && env_args="$env_args FUZZ_CALLS='$FUZZ_CALLS'"
 [ -n "${FUZZ_SEED:-}" ] && env_args="$env_args FUZZ_SEED='$FUZZ_SEED'"
+[ -n "${FUZZ_SKIP:-}" ] && env_args="$env_args FUZZ_SKIP='$FUZZ_SKIP'"
 
 "$top/scripts/rig/vm.sh" --out "$out" --files "$stage" --timeout "${VM_TIMEOUT:-1500}" \
 	"$@" -- "env $env_args sh /rig/guest-suite.sh"

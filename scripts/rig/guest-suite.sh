@@ -49,6 +49,7 @@ vfio_pci_fail_nth all
 "}
 export FUZZ_CALLS=${FUZZ_CALLS:-100000}
 [ -n "${FUZZ_SEED:-}" ] && export FUZZ_SEED
+[ -n "${FUZZ_SKIP:-}" ] && export FUZZ_SKIP
 
 echo "$tests" | while read -r t on; do
 	[ -n "$t" ] && [ "$t" != none ] || continue

@@ -14,6 +14,8 @@
  *   FUZZ_SEED     replay a run (the seed is printed at the start)
  *   FUZZ_CALLS    total number of calls (default 100000)
  *   FUZZ_PROCS    processes (default 2), FUZZ_THREADS threads each (3)
+ *   FUZZ_SKIP     operations not to make, by name, comma-separated (to get
+ *                 past a known finding: "IOEVENTFD,mmap")
  *
  * Each worker draws from its own generator seeded by (seed, process,
  * thread), so a seed replays every worker's sequence of calls; with
@@ -83,9 +85,9 @@ enum fuzz_op {
 	OP_NR,
 };
 
-static const struct {
+static struct {
 	const char *name;
-	unsigned int weight;	/* per mille */
+	unsigned int weight;	/* per mille; FUZZ_SKIP sets it to 0 */
 } ops[OP_NR] = {
 	[OP_GET_INFO]		= { "GET_INFO",			50 },
 	[OP_GET_REGION_INFO]	= { "GET_REGION_INFO",		90 },
@@ -704,6 +706,21 @@ static unsigned long env_ul(const char *name, unsigned long def)
 	return s && *s ? strtoul(s, NULL, 0) : def;
 }
 
+static void skip_ops(const char *list)
+{
+	char *copy = strdup(list ? list : ""), *save, *name;
+
+	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		for (int op = 0; op < OP_NR; op++) {
+			if (!strcmp(name, ops[op].name)) {
+				ops[op].weight = 0;
+				printf("# not making %s calls (FUZZ_SKIP)\n", name);
+			}
+		}
+	}
+	free(copy);
+}
+
 static bool is_edu(const char *bdf)
 {
 	unsigned long vendor, device;
@@ -863,6 +880,7 @@ int main(int argc, char *argv[])
 	printf("# seed %llu (replay with FUZZ_SEED=%llu)\n",
 	       (unsigned long long)seed, (unsigned long long)seed);
 
+	skip_ops(getenv("FUZZ_SKIP"));
 	if (argc < 2 && vfio_selftests_bdf())
 		argv[argc++] = (char *)vfio_selftests_bdf();
 	for (int i = 1; i < argc && nr_devs < FUZZ_MAX_DEVS; i++) {
