@@ -349,11 +349,17 @@ static int op_set_irqs(struct fuzz_worker *w, struct fuzz_dev *d)
 	else if (one_in(w, 10))
 		set->flags |= 1U << rnd_below(w, 32);
 	set->index = one_in(w, 10) ? rnd_u32(w) : rnd_below(w, 6);
-	count = one_in(w, 3) ? rnd_below(w, 4) : rnd_u32(w);
-	if (count > 2048 && !one_in(w, 4))
-		count = rnd_below(w, 2049);
+	if (one_in(w, 2)) {
+		/* Plausible: what a VMM does, so that vectors get enabled. */
+		count = rnd_below(w, 3);
+		set->start = one_in(w, 4);
+	} else {
+		count = one_in(w, 3) ? rnd_below(w, 4) : rnd_u32(w);
+		if (count > 2048 && !one_in(w, 4))
+			count = rnd_below(w, 2049);
+		set->start = one_in(w, 4) ? rnd_u32(w) : rnd_below(w, 3);
+	}
 	set->count = count;
-	set->start = one_in(w, 4) ? rnd_u32(w) : rnd_below(w, 3);
 	if (data == VFIO_IRQ_SET_DATA_BOOL)
 		each = 1;
 	else if (data == VFIO_IRQ_SET_DATA_EVENTFD)
