@@ -50,7 +50,7 @@ add_module() {
 	seen[$name]=1
 	path=$(modinfo "${modinfo_args[@]}" -n "$name" 2>/dev/null) || {
 		echo "mkinitramfs: module $name not found for $kver" >&2; return 1; }
-	case $path in (builtin) return 0 ;; esac
+	case $path in (builtin|"(builtin)") return 0 ;; esac
 	for dep in $(modinfo "${modinfo_args[@]}" -F depends "$name" | tr ',' ' '); do
 		add_module "$dep"
 	done
