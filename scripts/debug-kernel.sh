@@ -47,10 +47,9 @@ if [ -e "$dir/.done" ]; then
 	exit 0
 fi
 
-# A directory without .done is a build that was interrupted: start over.
-# The tree is built in its final place because the O= tree is not
-# relocatable.
-rm -rf "$dir"
+# A directory without .done is a build that was interrupted: make goes on
+# where it stopped.  The tree is built in its final place because the O=
+# tree is not relocatable.
 mkdir -p "$dir/build"
 tmp=$dir
 jobs=${DEBUG_KERNEL_JOBS:-$(nproc)}
