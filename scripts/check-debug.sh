@@ -60,7 +60,9 @@ module_build() {
 	! grep -E 'warning|error' "$res/static/kbuild-debug.out"
 }
 
-kdir=""
+kdir=$("$top/scripts/debug-kernel.sh" --print-key)
+[ -e "$kdir/.done" ] ||
+	echo "check-debug: no cached debug kernel: building $kdir once (30-60 min on 2 CPUs)"
 step debug-kernel kernel_build || finish
 kdir=$("$top/scripts/debug-kernel.sh" 2>/dev/null)
 sed -n 's/^debug kernel: /check-debug: debug kernel: /p' "$res/static/debug-kernel.log"

@@ -138,21 +138,21 @@ static void skip(const char *name, const char *why)
 }
 
 /* call() returns 0/-errno and undoes its own success; true: fault injected. */
-#define SWEEP(s, dev, call) ({							\
-	struct sweep *__s = (s);						\
-	unsigned int __n;							\
-	for (__n = 1; __n <= FAIL_NTH_MAX; __n++) {				\
-		int __ret;							\
-		bool __hit;							\
-		fail_nth_arm(__n);							\
-		__ret = (call);							\
-		__hit = fail_nth_disarm();						\
-		if (!__hit)							\
-			break;							\
-		record(__s, __ret);						\
-		check_usable(__s, (dev));					\
-	}									\
-	report(__s, __n);							\
+#define SWEEP(s, dev, call) ({						\
+	struct sweep *__s = (s);					\
+	unsigned int __n;						\
+	for (__n = 1; __n <= FAIL_NTH_MAX; __n++) {			\
+		int __ret;						\
+		bool __hit;						\
+		fail_nth_arm(__n);					\
+		__ret = (call);						\
+		__hit = fail_nth_disarm();				\
+		if (!__hit)						\
+			break;						\
+		record(__s, __ret);					\
+		check_usable(__s, (dev));				\
+	}								\
+	report(__s, __n);						\
 })
 
 static int call_open(struct vfio_dev *dev)
