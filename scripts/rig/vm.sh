@@ -26,6 +26,7 @@
 #   --mem MB           guest memory (default 1536)
 #   --monitor          keep a QEMU monitor socket at DIR/monitor.sock
 #   --qemu-trace SPEC  -trace SPEC -D DIR/qemu-trace.log
+#   --append ARGS      more kernel command line
 #   --kmemleak         forget the boot's kmemleak reports before COMMAND and
 #                      scan after it: tap/kmemleak.tap, and any leak lands in
 #                      the guest's dmesg, so it fails the run like a splat
@@ -45,7 +46,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
 out="" timeout=900 mem=1536 snoop="" hostfs="" monitor="" trace=""
-files=() modules="" driver_args="" kmemleak=""
+files=() modules="" driver_args="" kmemleak="" append=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
@@ -59,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--monitor) monitor=1; shift ;;
 	--qemu-trace) trace=$2; shift 2 ;;
 	--kmemleak) kmemleak=1; shift ;;
+	--append) append="$append $2"; shift 2 ;;
 	--) shift; break ;;
 	*) echo "vm.sh: unknown option $1" >&2; exit 64 ;;
 	esac
@@ -155,7 +157,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-M q35 -accel tcg,thread=single -cpu max -smp 2 -m "$mem" \
 	-nodefaults -no-user-config -display none -vga none -no-reboot \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0 intel_iommu=on loglevel=4 panic=-1 oops=panic hung_task_timeout_secs=60" \
+	-append "console=ttyS0 intel_iommu=on loglevel=4 panic=-1 oops=panic hung_task_timeout_secs=60$append" \
 	-serial "file:$out/console.log" -serial "file:$out/out.log" \
 	-serial "file:$out/dmesg.log" \
 	"${topology[@]}" "${extra[@]}" >"$out/qemu.log" 2>&1
