@@ -9,6 +9,9 @@
 # splat, leak report or hung task fails the run.  TAP lands under
 # build/check-debug/; the last line is "N passed, N failed, N skipped".
 #
+# FAIL_NTH=1 adds the fail-nth sweep (see scripts/rig/guest-suite.sh for
+# why it is not on by default yet).
+#
 # A crash of the host's QEMU (random device register writes exercise
 # QEMU's device models) is not a verdict on the driver: the suite is run
 # once more, and a second crash is reported as a SKIP.
@@ -76,12 +79,16 @@ export KERNEL=$kdir/bzImage KMODDIR=$kdir/mods/lib/modules/$kver
 [ "$driver" = ours ] && export OUR_KO=$res/tree/drivers/vfio/pci/vfio-pci.ko
 export FUZZ_CALLS=${FUZZ_CALLS:-100000}
 # TCG with KASAN and lockdep is several times slower than the normal lane.
+# With -cpu max the guest runs 5-level paging, and generic KASAN reports a
+# wild-memory-access on the first interrupt of the boot (in
+# handle_edge_irq, during identify_cpu) with a la57 direct-map address:
+# boot with 4-level paging, which the rig does not need.
 export VM_TIMEOUT=${VM_TIMEOUT:-3000}
 
 for attempt in 1 2; do
 	echo "check-debug: VM suite on $kver (DRIVER=$driver, FUZZ_CALLS=$FUZZ_CALLS, attempt $attempt)"
 	start=$SECONDS
-	DRIVER=$driver scripts/vm-suite.sh "$res/vm" --kmemleak --mem 2048 \
+	DRIVER=$driver scripts/vm-suite.sh "$res/vm" --kmemleak --mem 2048 --append no5lvl \
 		>"$res/vm.log" 2>&1
 	status=$?
 	tail -n 1 "$res/vm.log" | sed 's/^/check-debug: /'

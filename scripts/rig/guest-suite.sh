@@ -8,7 +8,10 @@
 #
 # RIG_DEVICES overrides the device list; RIG_TESTS the test list.
 # FUZZ_CALLS (default 100000, about 5 s on the normal kernel) and
-# FUZZ_SEED go to the fuzzer.
+# FUZZ_SEED go to the fuzzer.  FAIL_NTH=1 adds the fail-nth sweep (debug
+# kernel only): off by default, because faults injected into the IRQ core
+# (not confined to vfio-pci.ko yet) trip its own WARNING in
+# remove_proc_entry when an MSI-X vector's /proc/irq entry failed.
 
 devices=${RIG_DEVICES:-"0000:00:03.0 0000:01:00.0 0000:01:00.1 0000:02:00.0 0000:04:01.0"}
 st=/rig/selftests
@@ -45,7 +48,7 @@ end rig-bind 0
 tests=${RIG_TESTS:-"
 vfio_pci_device_test all
 vfio_pci_fuzz together
-vfio_pci_fail_nth all
+${FAIL_NTH:+vfio_pci_fail_nth all}
 "}
 export FUZZ_CALLS=${FUZZ_CALLS:-100000}
 [ -n "${FUZZ_SEED:-}" ] && export FUZZ_SEED
