@@ -12,6 +12,8 @@
 #   make uninstall  remove it again: modprobe loads the kernel's vfio-pci
 #   make docs       render Documentation/ with Sphinx into build/docs/
 #   make bench      BAR access timing, ours vs stock vs raw /dev/mem
+#   make check-debug the VM suite, the fuzzer and a kmemleak scan on the
+#                   debug kernel (built once into /var/cache/vfio-vga)
 #
 # KDIR defaults to the newest installed Debian 6.12 headers; install and
 # uninstall honour INSTALL_MOD_PATH (a staging root) like kbuild does.
@@ -35,7 +37,7 @@ endif
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODLIB = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 
-.PHONY: all modules clean deps check run info selftests bench install uninstall docs
+.PHONY: all modules clean deps check check-debug run info selftests bench install uninstall docs
 
 all: modules
 
@@ -67,6 +69,9 @@ deps:
 
 check: deps
 	@scripts/check.sh
+
+check-debug: deps
+	@scripts/check-debug.sh
 
 run: deps
 	@scripts/run-demo.sh

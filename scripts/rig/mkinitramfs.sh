@@ -8,13 +8,21 @@
 # order), the stock vfio-pci modules, our vfio-pci.ko (if built), the
 # file CONFIG as /rig/config, and the contents of each FILE-TREE directory
 # copied under /rig.
+#
+# Environment: KMODDIR=DIR/lib/modules/KVER takes the modules from another
+# tree (a kernel installed with INSTALL_MOD_PATH=DIR, such as the debug
+# kernel of scripts/debug-kernel.sh); OUR_KO=FILE is the vfio-pci.ko to
+# put in (default: drivers/vfio/pci/vfio-pci.ko of this repository).
 set -eu
 
 out=$1 kver=$2 config=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-moddir=/lib/modules/$kver
+modinfo_args=(-k "$kver")
+if [ -n "${KMODDIR:-}" ]; then
+	modinfo_args=(-b "${KMODDIR%/lib/modules/*}" -k "$kver")
+fi
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -29,21 +37,24 @@ cp "$config" "$root/rig/config"
 extra=$(. "$config"; echo "${RIG_MODULES:-}")
 order=()
 declare -A seen
+copy_module() {
+	case $1 in
+	(*.xz) xz -dc "$1" >"$2" ;;
+	(*.zst) zstd -qdc "$1" >"$2" ;;
+	(*) cp "$1" "$2" ;;
+	esac
+}
 add_module() {
 	local name=$1 path dep
 	[ -n "${seen[$name]:-}" ] && return 0
 	seen[$name]=1
-	path=$(modinfo -k "$kver" -n "$name" 2>/dev/null) || {
+	path=$(modinfo "${modinfo_args[@]}" -n "$name" 2>/dev/null) || {
 		echo "mkinitramfs: module $name not found for $kver" >&2; return 1; }
 	case $path in (builtin|"(builtin)") return 0 ;; esac
-	for dep in $(modinfo -k "$kver" -F depends "$name" | tr ',' ' '); do
+	for dep in $(modinfo "${modinfo_args[@]}" -F depends "$name" | tr ',' ' '); do
 		add_module "$dep"
 	done
-	case $path in
-	(*.xz) xz -dc "$path" >"$root/rig/modules/$name.ko" ;;
-	(*.zst) zstd -qdc "$path" >"$root/rig/modules/$name.ko" ;;
-	(*) cp "$path" "$root/rig/modules/$name.ko" ;;
-	esac
+	copy_module "$path" "$root/rig/modules/$name.ko"
 	order+=("$name")
 }
 for m in vfio vfio_iommu_type1 irqbypass $extra; do
@@ -53,11 +64,11 @@ printf '%s\n' "${order[@]}" >"$root/rig/modules.order"
 
 # The stock driver is kept aside and loaded only with RIG_DRIVER=stock.
 for m in vfio-pci-core vfio-pci; do
-	p=$(modinfo -k "$kver" -n "$m")
-	xz -dc "$p" >"$root/rig/modules/$m.ko"
+	p=$(modinfo "${modinfo_args[@]}" -n "$m")
+	copy_module "$p" "$root/rig/modules/$m.ko"
 done
 
-ours=$top/drivers/vfio/pci/vfio-pci.ko
+ours=${OUR_KO:-$top/drivers/vfio/pci/vfio-pci.ko}
 [ -f "$ours" ] && cp "$ours" "$root/rig/vfio-pci.ko"
 
 for tree in "$@"; do

@@ -12,7 +12,8 @@
 #   dmesg.log    the guest's dmesg after COMMAND
 #   tap/NAME.tap each "RIG-TEST-BEGIN NAME" .. "RIG-TEST-END NAME RC" section
 #                (a NAME ending in .txt, such as info.txt, is kept as it is)
-#   verdict      one line: ok | command-failed RC | splat | no-finish
+#   verdict      one line: ok | command-failed RC | splat | no-finish |
+#                host-crash (QEMU itself died of a signal: not the guest's fault)
 #
 # Options:
 #   --out DIR          output directory (default: a new one under build/vm)
@@ -25,17 +26,27 @@
 #   --mem MB           guest memory (default 1536)
 #   --monitor          keep a QEMU monitor socket at DIR/monitor.sock
 #   --qemu-trace SPEC  -trace SPEC -D DIR/qemu-trace.log
+#   --append ARGS      more kernel command line
+#   --kmemleak         forget the boot's kmemleak reports before COMMAND and
+#                      scan after it: tap/kmemleak.tap, and any leak lands in
+#                      the guest's dmesg, so it fails the run like a splat
+#
+# Environment: KERNEL=bzImage boots another kernel, KMODDIR=DIR/lib/modules/KVER
+# names its modules (default: the installed Debian kernel's), OUR_KO=FILE
+# the vfio-pci.ko under test (see mkinitramfs.sh).
 #
 # Exit status: 0 when the command succeeded and the guest's logs are clean,
 # 1 when the command failed, 2 on a kernel splat, 3 when the guest did not
-# finish (panic, hang, timeout).
+# finish (panic, hang, timeout), 4 when QEMU on the host crashed (a signal
+# such as SIGSEGV or SIGABRT, see qemu.log) without a guest splat: random
+# register writes exercise QEMU's device models, which are not under test.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
 out="" timeout=900 mem=1536 snoop="" hostfs="" monitor="" trace=""
-files=() modules="" driver_args=""
+files=() modules="" driver_args="" kmemleak="" append=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
@@ -48,6 +59,8 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--monitor) monitor=1; shift ;;
 	--qemu-trace) trace=$2; shift 2 ;;
+	--kmemleak) kmemleak=1; shift ;;
+	--append) append="$append $2"; shift 2 ;;
 	--) shift; break ;;
 	*) echo "vm.sh: unknown option $1" >&2; exit 64 ;;
 	esac
@@ -61,6 +74,7 @@ kver=${KVER:-$(basename "$(dirname "$(readlink -f "${KDIR:-/lib/modules/x/build}
 if [ ! -e "/boot/vmlinuz-$kver" ]; then
 	kver=$(ls /boot/ | sed -n 's/^vmlinuz-\(6\.12\..*-amd64\)$/\1/p' | sort -V | tail -n 1)
 fi
+[ -n "${KMODDIR:-}" ] && kver=$(basename "$KMODDIR")
 kernel=${KERNEL:-/boot/vmlinuz-$kver}
 [ -r "$kernel" ] || { echo "vm.sh: no kernel $kernel (install linux-image-6.12-amd64)" >&2; exit 64; }
 
@@ -73,6 +87,34 @@ rm -f "$out"/*.log "$out"/tap/* "$out/verdict"
 
 if [ -n "$hostfs" ]; then
 	modules="$modules netfs 9pnet 9pnet_virtio 9p virtio_pci"
+fi
+
+# kmemleak reports what is unreferenced for two scans in a row (min age
+# 5 s); reports from before COMMAND (the boot) are cleared first.  Leaks
+# are echoed into the kernel log so that the splat scan sees them.
+if [ -n "$kmemleak" ]; then
+	cmd="km=/sys/kernel/debug/kmemleak
+[ -w \$km ] && { echo scan >\$km; echo clear >\$km; }
+( $cmd )
+rc=\$?
+echo RIG-TEST-BEGIN kmemleak
+echo 'TAP version 13'
+echo '1..1'
+if [ -w \$km ]; then
+	sleep 6; echo scan >\$km; sleep 6; echo scan >\$km
+	cat \$km >/tmp/kmemleak.log
+	if grep -q 'unreferenced object' /tmp/kmemleak.log; then
+		echo 'not ok 1 kmemleak scan'
+		sed 's/^/# /' /tmp/kmemleak.log | head -n 200
+		head -n 20 /tmp/kmemleak.log | sed 's/^/kmemleak report: /' >/dev/kmsg
+	else
+		echo 'ok 1 kmemleak scan'
+	fi
+else
+	echo 'ok 1 kmemleak scan # SKIP no /sys/kernel/debug/kmemleak'
+fi
+echo RIG-TEST-END kmemleak 0
+exit \$rc"
 fi
 
 {
@@ -115,7 +157,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-M q35 -accel tcg,thread=single -cpu max -smp 2 -m "$mem" \
 	-nodefaults -no-user-config -display none -vga none -no-reboot \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0 intel_iommu=on loglevel=4 panic=-1 oops=panic hung_task_timeout_secs=60" \
+	-append "console=ttyS0 intel_iommu=on loglevel=4 panic=-1 oops=panic hung_task_timeout_secs=60$append" \
 	-serial "file:$out/console.log" -serial "file:$out/out.log" \
 	-serial "file:$out/dmesg.log" \
 	"${topology[@]}" "${extra[@]}" >"$out/qemu.log" 2>&1
@@ -134,6 +176,10 @@ splat='(BUG:|WARNING:|Oops|KASAN:|UBSAN:|general protection fault|Kernel panic|p
 status=0 verdict=ok
 if ! grep -q '^RIG-DMESG-END' "$out/dmesg.log" 2>/dev/null; then
 	verdict="no-finish (qemu exit $qrc)"; status=3
+	# timeout(1) says 124, or 137 after its -k; 128+N is QEMU's own death.
+	if [ "$qrc" -gt 128 ] && [ "$qrc" != 137 ]; then
+		verdict="host-crash (qemu exit $qrc: $(tail -n 1 "$out/qemu.log" 2>/dev/null))"; status=4
+	fi
 fi
 if grep -Eh "$splat" "$out/dmesg.log" "$out/console.log" >"$out/splats.log" 2>/dev/null; then
 	verdict="splat"; status=2
@@ -146,7 +192,7 @@ if [ $status = 0 ]; then
 fi
 echo "$verdict" >"$out/verdict"
 echo "vm.sh: $verdict ($out)"
-if [ $status = 2 ] || [ $status = 3 ]; then
+if [ $status -ge 2 ]; then
 	sed 's/^/vm.sh: | /' "$out/splats.log" | head -n 20
 	tail -n 30 "$out/console.log" | sed 's/^/vm.sh: console | /'
 fi

@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-debug: the reliability lane.  Build (once, cached) the debug
+# kernel of scripts/debug-kernel.sh (KASAN, lockdep, kmemleak, fault
+# injection), build our module against it with W=1, then run the whole VM
+# suite on that kernel with $DRIVER (ours by default), the fuzzer with
+# FUZZ_CALLS (default 100000) calls, and a kmemleak scan at the end.  Any
+# splat, leak report or hung task fails the run.  TAP lands under
+# build/check-debug/; the last line is "N passed, N failed, N skipped".
+#
+# FAIL_NTH=1 adds the fail-nth sweep (see scripts/rig/guest-suite.sh for
+# why it is not on by default yet).
+#
+# A crash of the host's QEMU (random device register writes exercise
+# QEMU's device models) is not a verdict on the driver: the suite is run
+# once more, and a second crash is reported as a SKIP.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+driver=${DRIVER:-ours}
+res=$top/build/check-debug
+rm -rf "$res"
+mkdir -p "$res/static"
+
+# step NAME COMMAND...: run COMMAND, log it, record one TAP result.
+step() {
+	local name=$1 log="$res/static/$1.log"
+	shift
+	echo "check-debug: $name"
+	if "$@" >"$log" 2>&1; then
+		printf 'TAP version 13\n1..1\nok 1 %s\n' "$name" >"$res/static/$name.tap"
+		return 0
+	fi
+	{ printf 'TAP version 13\n1..1\nnot ok 1 %s\n' "$name"
+	  tail -n 40 "$log" | sed 's/^/# /'; } >"$res/static/$name.tap"
+	tail -n 20 "$log" | sed "s/^/check-debug: $name | /"
+	return 1
+}
+
+finish() {
+	python3 "$top/scripts/tap-summary.py" "$res"
+	exit 0
+}
+
+kernel_build() {
+	local start=$SECONDS
+	kdir=$("$top/scripts/debug-kernel.sh") || return 1
+	echo "debug kernel: $kdir ($((SECONDS - start)) s here;" \
+	     "cold build took $(cat "$kdir/build-seconds") s)"
+}
+
+# Our module, built out of the repository's tree so that the normal
+# build's objects stay as they are.
+module_build() {
+	local mod=$res/tree/drivers/vfio/pci
+	mkdir -p "$mod"
+	ln -sfn "$top/include" "$res/tree/include"
+	cp "$top"/drivers/vfio/pci/{Makefile,Kconfig,*.c,*.h} "$mod/"
+	make -C "$kdir/build" M="$mod" CONFIG_VFIO_PCI=m CONFIG_VFIO_PCI_VGA=y \
+		W=1 modules 2>&1 | tee "$res/static/kbuild-debug.out"
+	[ "${PIPESTATUS[0]}" = 0 ] || return 1
+	! grep -E 'warning|error' "$res/static/kbuild-debug.out"
+}
+
+kdir=$("$top/scripts/debug-kernel.sh" --print-key)
+[ -e "$kdir/.done" ] ||
+	echo "check-debug: no cached debug kernel: building $kdir once (30-60 min on 2 CPUs)"
+step debug-kernel kernel_build || finish
+kdir=$("$top/scripts/debug-kernel.sh" 2>/dev/null)
+sed -n 's/^debug kernel: /check-debug: debug kernel: /p' "$res/static/debug-kernel.log"
+kver=$(cat "$kdir/kver")
+if [ "$driver" = ours ]; then
+	step kbuild-debug-W1 module_build || finish
+fi
+step selftests-build make -C tools/testing/selftests/vfio || finish
+
+export KERNEL=$kdir/bzImage KMODDIR=$kdir/mods/lib/modules/$kver
+[ "$driver" = ours ] && export OUR_KO=$res/tree/drivers/vfio/pci/vfio-pci.ko
+export FUZZ_CALLS=${FUZZ_CALLS:-100000}
+# TCG with KASAN and lockdep is several times slower than the normal lane.
+# With -cpu max the guest runs 5-level paging, and generic KASAN reports a
+# wild-memory-access on the first interrupt of the boot (in
+# handle_edge_irq, during identify_cpu) with a la57 direct-map address:
+# boot with 4-level paging, which the rig does not need.
+export VM_TIMEOUT=${VM_TIMEOUT:-3000}
+
+for attempt in 1 2; do
+	echo "check-debug: VM suite on $kver (DRIVER=$driver, FUZZ_CALLS=$FUZZ_CALLS, attempt $attempt)"
+	start=$SECONDS
+	DRIVER=$driver scripts/vm-suite.sh "$res/vm" --kmemleak --mem 2048 --append no5lvl \
+		>"$res/vm.log" 2>&1
+	status=$?
+	tail -n 1 "$res/vm.log" | sed 's/^/check-debug: /'
+	echo "check-debug: VM suite took $((SECONDS - start)) s"
+	[ $status = 4 ] || break
+	echo "check-debug: the host's QEMU crashed (not the driver's verdict): once more"
+	mv "$res/vm" "$res/host-crash-$attempt"
+	# Keep the crashed run's logs, but out of the TAP count.
+	find "$res/host-crash-$attempt" -name '*.tap' -exec mv {} {}.crashed \;
+done
+grep -h '^# seed .* calls/s' "$res"/vm/tap/vfio_pci_fuzz.tap 2>/dev/null | sed 's/^# /check-debug: fuzz: /'
+finish

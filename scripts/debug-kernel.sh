@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# debug-kernel.sh [--print-key]
+#
+# Build (once) the reliability lane's debug kernel from the unpacked
+# linux-source-6.12 and print the cache directory that holds it:
+#   DIR/bzImage   the kernel the rig boots (KERNEL=)
+#   DIR/kver      its release string (6.12.N-vfio-debug)
+#   DIR/mods      INSTALL_MOD_PATH: DIR/mods/lib/modules/KVER (KMODDIR=)
+#   DIR/build     the O= build tree, for "make -C DIR/build M=..."
+#   DIR/build.log the build's output, DIR/build-seconds its wall time
+#
+# The config is x86_64_defconfig + kvm_guest.config + the committed
+# fragment scripts/debug-kernel.config.  DIR is
+# $VFIO_VGA_CACHE/debug-kernel-HASH, HASH covering the fragment, this
+# script and the source version, so only a changed config rebuilds.  The
+# source tree is never written: the build uses make O=.  The build runs at
+# nice 19 with $DEBUG_KERNEL_JOBS (default: the number of CPUs) jobs;
+# progress goes to stderr, the directory alone to stdout.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+frag=$top/scripts/debug-kernel.config
+src=$("$top/scripts/linux-source.sh")
+cache=${VFIO_VGA_CACHE:-/var/cache/vfio-vga}
+
+srcver=$(make -s -C "$src" kernelversion 2>/dev/null)
+key=$( { cat "$frag" "$0"; echo "$(basename "$src") $srcver"; } | sha256sum | cut -c1-16)
+dir=$cache/debug-kernel-$key
+if [ "${1:-}" = --print-key ]; then
+	echo "$dir"
+	exit 0
+fi
+log() { echo "debug-kernel: $*" >&2; }
+
+if [ -e "$dir/.done" ]; then
+	echo "$dir"
+	exit 0
+fi
+
+# One builder per key; a second caller waits for the first.
+mkdir -p "$cache"
+exec 9>"$cache/.debug-kernel-$key.lock"
+flock 9
+if [ -e "$dir/.done" ]; then
+	echo "$dir"
+	exit 0
+fi
+
+# A directory without .done is a build that was interrupted: make goes on
+# where it stopped.  The tree is built in its final place because the O=
+# tree is not relocatable.
+mkdir -p "$dir/build"
+tmp=$dir
+jobs=${DEBUG_KERNEL_JOBS:-$(nproc)}
+kmake() { nice -n 19 make -s -C "$src" O="$tmp/build" "$@"; }
+start=$(date +%s)
+log "building $srcver into $dir (about 30-60 min cold on 2 CPUs; log: $tmp/build.log)"
+
+{
+	kmake x86_64_defconfig
+	# merge_config.sh -m only merges; olddefconfig then resolves the
+	# dependencies, which is where an option can get dropped.
+	(cd "$tmp/build" && "$src/scripts/kconfig/merge_config.sh" -m -O "$tmp/build" \
+		"$tmp/build/.config" "$src/kernel/configs/kvm_guest.config" "$frag")
+	kmake olddefconfig
+} >"$tmp/build.log" 2>&1 || { log "configuration failed: see $tmp/build.log"; exit 1; }
+
+# Every option the fragment asks for must have survived olddefconfig.
+dropped=0
+while IFS= read -r line; do
+	case $line in
+	CONFIG_*=*) opt=${line%%=*} want=$line ;;
+	"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; want="" ;;
+	*) continue ;;
+	esac
+	got=$(grep -E "^$opt=" "$tmp/build/.config" || true)
+	if [ "$got" != "$want" ]; then
+		log "dropped: wanted '${want:-$opt unset}', got '${got:-$opt unset}'"
+		dropped=1
+	fi
+done <"$frag"
+[ $dropped = 0 ] || { log "the fragment does not apply cleanly; fix scripts/debug-kernel.config"; exit 1; }
+
+if ! kmake -j"$jobs" bzImage modules >>"$tmp/build.log" 2>&1; then
+	tail -n 30 "$tmp/build.log" >&2
+	log "build failed: see $tmp/build.log"
+	exit 1
+fi
+kmake INSTALL_MOD_PATH="$tmp/mods" modules_install >>"$tmp/build.log" 2>&1
+cp "$tmp/build/arch/x86/boot/bzImage" "$tmp/bzImage"
+kmake -s kernelrelease >"$tmp/kver"
+echo $(($(date +%s) - start)) >"$tmp/build-seconds"
+# The build tree keeps what external modules need (Module.symvers, scripts,
+# generated headers); the objects of the kernel itself are not needed.
+find "$tmp/build" -name '*.o' ! -path '*/scripts/*' ! -path '*/tools/*' -delete
+touch "$dir/.done"
+log "built $(cat "$dir/kver") in $(cat "$dir/build-seconds") s"
+echo "$dir"

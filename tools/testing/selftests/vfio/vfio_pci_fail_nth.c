@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio_pci_fail_nth BDF: fail the n-th allocation of a call, for every n
+ * until the call no longer reaches an n-th allocation.
+ *
+ * For each call (open of the device fd, SET_IRQS enabling each IRQ index
+ * with an eventfd, mmap of each mappable BAR, RESET), /proc/thread-self/fail-nth
+ * makes the n-th slab or page allocation of the task fail (failslab and
+ * fail_page_alloc, with GFP_KERNEL allocations included).  Each injected
+ * failure must come back as success or a plain errno (never a
+ * kernel-internal one), undo cleanly, and leave the device usable: a new
+ * open and GET_INFO work afterwards.  Leaks are the rig's kmemleak scan's
+ * to find.  Needs CONFIG_FAULT_INJECTION (the debug kernel): SKIP without.
+ *
+ * Under TCG with KASAN one faulted call can take seconds (the first open
+ * evaluates ACPI _PRT, hundreds of allocations), so the sweeps share a
+ * budget of FAIL_NTH_SECONDS (default 90) per device; a sweep cut short
+ * says how far it got and is a SKIP.  The driver's own calls go first,
+ * the open (mostly the VFIO core and ACPI) last.
+ */
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "vfio_util.h"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+#define FAIL_NTH_MAX	4000
+
+static int nth_fd = -1;
+static int test_nr;
+static time_t deadline;
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* GFP_KERNEL allocations are spared by default: include them. */
+static int setup_fault_injection(void)
+{
+	static const char *const knobs[][2] = {
+		{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+		{ "/sys/kernel/debug/failslab/verbose", "0" },
+		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N" },
+		{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+		{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(knobs); i++)
+		if (write_file(knobs[i][0], knobs[i][1]))
+			return -ENOENT;
+	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	return nth_fd < 0 ? -errno : 0;
+}
+
+static void fail_nth_arm(unsigned int n)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u", n);
+	if (pwrite(nth_fd, buf, strlen(buf), 0) < 0)
+		VFIO_FAIL("arm fail-nth");
+}
+
+/* Disarm; true when the fault was injected during the call. */
+static bool fail_nth_disarm(void)
+{
+	char buf[16] = "";
+
+	if (pread(nth_fd, buf, sizeof(buf) - 1, 0) < 0)
+		VFIO_FAIL("read fail-nth");
+	if (pwrite(nth_fd, "0", 1, 0) < 0)
+		VFIO_FAIL("disarm fail-nth");
+	return atoi(buf) == 0;
+}
+
+struct sweep {
+	const char *name;
+	unsigned int injected;
+	unsigned int errnos[600];
+	bool bad;
+};
+
+/* Record the call's result under an injected fault. */
+static void record(struct sweep *s, int ret)
+{
+	int e = ret < 0 ? -ret : 0;
+
+	s->injected++;
+	if (e >= 512) {
+		printf("# %s: fault %u: kernel-internal errno %d\n", s->name, s->injected, e);
+		s->bad = true;
+	} else {
+		s->errnos[e]++;
+	}
+}
+
+static void check_usable(struct sweep *s, struct vfio_dev *dev)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	int fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, dev->bdf);
+
+	if (fd < 0 || ioctl(fd, VFIO_DEVICE_GET_INFO, &info)) {
+		printf("# %s: device unusable after fault %u: %s\n", s->name,
+		       s->injected, strerror(errno));
+		s->bad = true;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static void report(struct sweep *s, unsigned int n)
+{
+	test_nr++;
+	printf("# %s: %u faults injected, results:", s->name, s->injected);
+	for (int e = 0; e < 600; e++)
+		if (s->errnos[e])
+			printf(" %s %u", e ? strerror(e) : "ok", s->errnos[e]);
+	printf("\n");
+	if (time(NULL) >= deadline) {
+		printf("ok %d %s # SKIP time budget (FAIL_NTH_SECONDS) spent after %u faults\n",
+		       test_nr, s->name, s->injected);
+		return;
+	}
+	if (n > FAIL_NTH_MAX) {
+		printf("not ok %d %s: still failing after %u faults\n", test_nr, s->name, n);
+		return;
+	}
+	printf("%s %d %s: every allocation failed once\n", s->bad ? "not ok" : "ok",
+	       test_nr, s->name);
+}
+
+static void skip(const char *name, const char *why)
+{
+	printf("ok %d %s # SKIP %s\n", ++test_nr, name, why);
+}
+
+/* call() returns 0/-errno and undoes its own success; true: fault injected. */
+#define SWEEP(s, dev, call) ({						\
+	struct sweep *__s = (s);					\
+	unsigned int __n;						\
+	for (__n = 1; __n <= FAIL_NTH_MAX && time(NULL) < deadline; __n++) {\
+		int __ret;						\
+		bool __hit;						\
+		fail_nth_arm(__n);					\
+		__ret = (call);						\
+		__hit = fail_nth_disarm();				\
+		if (!__hit)						\
+			break;						\
+		record(__s, __ret);					\
+		check_usable(__s, (dev));				\
+	}								\
+	report(__s, __n);						\
+})
+
+static int call_open(struct vfio_dev *dev)
+{
+	int fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, dev->bdf);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static int irq_trigger(struct vfio_dev *dev, unsigned int index, int efd)
+{
+	struct {
+		struct vfio_irq_set set;
+		__s32 fd;
+	} arg = {
+		.set = {
+			.argsz = sizeof(arg),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+			.index = index,
+			.count = 1,
+		},
+		.fd = efd,
+	};
+
+	return __vfio_ioctl(dev->fd, VFIO_DEVICE_SET_IRQS, &arg);
+}
+
+static int irq_disable(struct vfio_dev *dev, unsigned int index)
+{
+	struct vfio_irq_set set = {
+		.argsz = sizeof(set),
+		.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+		.index = index,
+	};
+
+	return __vfio_ioctl(dev->fd, VFIO_DEVICE_SET_IRQS, &set);
+}
+
+static int call_set_irqs(struct vfio_dev *dev, unsigned int index, int efd)
+{
+	int ret = irq_trigger(dev, index, efd);
+
+	if (!ret)
+		irq_disable(dev, index);
+	return ret;
+}
+
+static int call_mmap(struct vfio_dev *dev, struct vfio_region_info *r)
+{
+	size_t len = r->size < 4096 ? r->size : 4096;
+	void *p = mmap(NULL, len, PROT_READ, MAP_SHARED, dev->fd, r->offset);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	munmap(p, len);
+	return 0;
+}
+
+static int call_reset(struct vfio_dev *dev)
+{
+	return __vfio_ioctl(dev->fd, VFIO_DEVICE_RESET, NULL);
+}
+
+int main(int argc, char *argv[])
+{
+	const char *bdf = vfio_selftests_get_bdf(&argc, argv);
+	static const char *const irq_names[] = { "INTx", "MSI", "MSI-X", "ERR", "REQ" };
+	struct vfio_dev dev;
+	char name[64];
+	int efd, ret;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n");
+	if (!bdf) {
+		printf("1..0 # SKIP usage: %s BDF (or VFIO_SELFTESTS_BDF)\n", argv[0]);
+		return 4;
+	}
+	if (setup_fault_injection()) {
+		printf("1..0 # SKIP no fault injection (%s)\n",
+		       "CONFIG_FAULT_INJECTION, FAILSLAB, debugfs");
+		return 4;
+	}
+	ret = __vfio_dev_open(&dev, bdf, VFIO_TYPE1v2_IOMMU);
+	if (ret) {
+		printf("1..0 # SKIP cannot open %s: %s\n", bdf, strerror(-ret));
+		return 4;
+	}
+	efd = eventfd(0, EFD_CLOEXEC);
+	deadline = time(NULL) + (getenv("FAIL_NTH_SECONDS") ?
+				 atoi(getenv("FAIL_NTH_SECONDS")) : 90);
+	printf("1..%d\n", 1 + 5 + (VFIO_PCI_ROM_REGION_INDEX + 1) + 1);
+
+	for (unsigned int i = 0; i < 5; i++) {
+		struct vfio_irq_info info;
+		struct sweep s = { .name = name };
+
+		snprintf(name, sizeof(name), "SET_IRQS %s trigger", irq_names[i]);
+		if (__vfio_irq_info(&dev, i, &info) || !info.count) {
+			skip(name, "no such IRQ");
+			continue;
+		}
+		ret = call_set_irqs(&dev, i, efd);
+		if (ret) {
+			snprintf(name + strlen(name), sizeof(name) - strlen(name),
+				 " # SKIP fails without a fault: %s", strerror(-ret));
+			printf("ok %d %s\n", ++test_nr, name);
+			continue;
+		}
+		SWEEP(&s, &dev, call_set_irqs(&dev, i, efd));
+	}
+
+	for (unsigned int i = 0; i <= VFIO_PCI_ROM_REGION_INDEX; i++) {
+		struct vfio_region_info r;
+		struct sweep s = { .name = name };
+
+		snprintf(name, sizeof(name), "mmap region %u", i);
+		if (__vfio_region_info(&dev, i, &r) || !(r.flags & VFIO_REGION_INFO_FLAG_MMAP) ||
+		    !r.size) {
+			skip(name, "not mappable");
+			continue;
+		}
+		if (call_mmap(&dev, &r)) {
+			skip(name, "mmap fails without a fault");
+			continue;
+		}
+		SWEEP(&s, &dev, call_mmap(&dev, &r));
+	}
+
+	/* A reset failing half-way must still leave the device usable. */
+	if (!(dev.info.flags & VFIO_DEVICE_FLAGS_RESET) || call_reset(&dev)) {
+		skip("RESET", "no reset, or it fails without a fault");
+	} else {
+		struct sweep s = { .name = "RESET" };
+
+		SWEEP(&s, &dev, call_reset(&dev));
+	}
+
+	/* With no other fd open, each open is the first: the driver's own path. */
+	{
+		struct sweep s = { .name = "open" };
+
+		close(dev.fd);
+		SWEEP(&s, &dev, call_open(&dev));
+		dev.fd = ioctl(dev.group_fd, VFIO_GROUP_GET_DEVICE_FD, dev.bdf);
+		if (dev.fd < 0)
+			VFIO_FAIL("reopen %s", dev.bdf);
+	}
+
+	close(efd);
+	vfio_dev_close(&dev);
+	return 0;
+}
