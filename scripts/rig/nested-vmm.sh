@@ -35,16 +35,17 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=none hostroot
 for m in dev proc sys; do
 	mount --bind "/$m" "/host/$m" || exit 1
 done
-mount -t tmpfs tmpfs /host/tmp
+# Scratch space for QEMU on a tmpfs at the chroot's /run; the host's /tmp
+# stays visible (the DONE-FILE may be there, under a clone in /tmp).
 mount -t tmpfs tmpfs /host/run
 
 say "starting the host's QEMU with $bdf assigned"
-chroot /host /usr/bin/qemu-system-x86_64 -M pc -accel tcg -m 256 \
+chroot /host env TMPDIR=/run /usr/bin/qemu-system-x86_64 -M pc -accel tcg -m 256 \
 	-nodefaults -vga none -display none -no-user-config \
 	-device "vfio-pci,host=$bdf${*:+,$*}" \
-	-chardev file,id=seabios,path=/tmp/seabios.log \
+	-chardev file,id=seabios,path=/run/seabios.log \
 	-device isa-debugcon,iobase=0x402,chardev=seabios \
-	-serial file:/tmp/nested-serial.log >/tmp/nested.log 2>&1 &
+	-serial file:/run/nested-serial.log >/tmp/nested.log 2>&1 &
 qpid=$!
 say "nested QEMU pid $qpid"
 
@@ -52,7 +53,7 @@ timeout=${NESTED_TIMEOUT:-240}
 t=0
 while [ $t -lt "$timeout" ]; do
 	[ -e "/host$done_file" ] && break
-	if [ -n "${NESTED_UNTIL:-}" ] && grep -q "$NESTED_UNTIL" /host/tmp/seabios.log 2>/dev/null; then
+	if [ -n "${NESTED_UNTIL:-}" ] && grep -q "$NESTED_UNTIL" /host/run/seabios.log 2>/dev/null; then
 		say "SeaBIOS reached: $NESTED_UNTIL"
 		break
 	fi
@@ -69,9 +70,9 @@ echo "RIG-TEST-BEGIN nested-qemu.txt"
 cat /rig-nested.log 2>/dev/null
 echo "RIG-TEST-END nested-qemu.txt 0"
 echo "RIG-TEST-BEGIN seabios.txt"
-tr -d '\r' </host/tmp/seabios.log 2>/dev/null
+tr -d '\r' </host/run/seabios.log 2>/dev/null
 echo "RIG-TEST-END seabios.txt 0"
 
-umount /host/run /host/tmp /host/sys /host/proc /host/dev /host
+umount /host/run /host/sys /host/proc /host/dev /host
 "$st/scripts/cleanup.sh"
 exit 0
