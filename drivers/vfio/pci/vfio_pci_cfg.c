@@ -207,14 +207,7 @@ static void vfio_pci_msi_setup(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
 	u16 flags;
 
 	pci_read_config_word(pdev, pos + PCI_MSI_FLAGS, &flags);
-	vfio_pci_cfg_set(cfg, pos + PCI_MSI_FLAGS, 2, 0xffff,
-			 PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	vfio_pci_cfg_set(cfg, pos + PCI_MSI_ADDRESS_LO, 4, ~0U, ~3U);
-	if (flags & PCI_MSI_FLAGS_64BIT) {
-		vfio_pci_cfg_set(cfg, pos + PCI_MSI_ADDRESS_HI, 4, ~0U, ~0U);
-		data = PCI_MSI_DATA_64;
-	}
-	vfio_pci_cfg_set(cfg, pos + data, 2, 0xffff, 0xffff);
+	/* All virtual and read-only, then the fields the user may write. */
 	vfio_pci_cfg_fill(cfg, pos + PCI_MSI_FLAGS, len - PCI_MSI_FLAGS, 0xff, 0);
 	vfio_pci_cfg_set(cfg, pos + PCI_MSI_FLAGS, 2, 0xffff,
 			 PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
