@@ -37,18 +37,6 @@ static int nth_fd = -1;
 static int test_nr;
 static time_t deadline;
 
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* GFP_KERNEL allocations are spared by default: include them. */
 static int setup_fault_injection(void)
 {
@@ -62,7 +50,7 @@ static int setup_fault_injection(void)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(knobs); i++)
-		if (write_file(knobs[i][0], knobs[i][1]))
+		if (vfio_write_file(knobs[i][0], knobs[i][1]))
 			return -ENOENT;
 	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
 	return nth_fd < 0 ? -errno : 0;

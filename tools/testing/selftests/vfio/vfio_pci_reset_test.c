@@ -287,18 +287,6 @@ TEST_F(reset, hot_reset_with_proof)
 	}
 }
 
-static int sysfs_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /*
  * A function the reset would touch that is not bound to vfio-pci blocks it
  * (the GPU's audio function left with no driver, here).
@@ -313,14 +301,14 @@ TEST_F(reset, hot_reset_blocked_by_foreign_function)
 	if (strcmp(bdf, "0000:01:00.0"))
 		SKIP(return, "runs on the rig's GPU 0000:01:00.0");
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", hda);
-	if (sysfs_write(path, hda))
+	if (vfio_write_file(path, hda))
 		SKIP(return, "cannot unbind %s", hda);
 
 	ret = hot_reset(self->dev.fd, &fd, 1);
 
 	/* Give the function back before asserting anything. */
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/vfio-pci/bind");
-	ASSERT_EQ(0, sysfs_write(path, hda));
+	ASSERT_EQ(0, vfio_write_file(path, hda));
 	ASSERT_EQ(-EINVAL, ret);
 
 	/* Ours says which device blocks the reset, and why. */

@@ -64,6 +64,18 @@ static int sysfs_path(char *buf, size_t len, const char *bdf, const char *attr)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+int vfio_write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 int vfio_sysfs_group(const char *bdf)
 {
 	char path[PATH_MAX], link[PATH_MAX];

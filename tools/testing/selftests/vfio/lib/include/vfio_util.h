@@ -79,6 +79,9 @@ const char *vfio_selftests_get_bdf(int *argc, char *argv[]);
 const char *vfio_selftests_bdf(void);
 bool vfio_is_bdf(const char *s);
 
+/* Write @val to the file @path (sysfs, procfs knobs); 0 or -errno. */
+int vfio_write_file(const char *path, const char *val);
+
 /* sysfs facts about a PCI device. */
 int vfio_sysfs_group(const char *bdf);
 int vfio_sysfs_read_config(const char *bdf, void *buf, size_t len);
