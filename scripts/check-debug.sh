@@ -23,20 +23,9 @@ res=$top/build/check-debug
 rm -rf "$res"
 mkdir -p "$res/static"
 
-# step NAME COMMAND...: run COMMAND, log it, record one TAP result.
-step() {
-	local name=$1 log="$res/static/$1.log"
-	shift
-	echo "check-debug: $name"
-	if "$@" >"$log" 2>&1; then
-		printf 'TAP version 13\n1..1\nok 1 %s\n' "$name" >"$res/static/$name.tap"
-		return 0
-	fi
-	{ printf 'TAP version 13\n1..1\nnot ok 1 %s\n' "$name"
-	  tail -n 40 "$log" | sed 's/^/# /'; } >"$res/static/$name.tap"
-	tail -n 20 "$log" | sed "s/^/check-debug: $name | /"
-	return 1
-}
+step_prefix=check-debug
+# shellcheck source=scripts/tap-step.sh
+. "$top/scripts/tap-step.sh"
 
 finish() {
 	python3 "$top/scripts/tap-summary.py" "$res"

@@ -14,19 +14,9 @@ res=$top/build/check
 rm -rf "$res"
 mkdir -p "$res/static"
 
-# step NAME COMMAND...: run COMMAND, log it, record one TAP result.
-step() {
-	local name=$1 log="$res/static/$1.log"
-	shift
-	echo "check: $name"
-	if "$@" >"$log" 2>&1; then
-		printf 'TAP version 13\n1..1\nok 1 %s\n' "$name" >"$res/static/$name.tap"
-	else
-		{ printf 'TAP version 13\n1..1\nnot ok 1 %s\n' "$name"
-		  tail -n 40 "$log" | sed 's/^/# /'; } >"$res/static/$name.tap"
-		tail -n 20 "$log" | sed "s/^/check: $name | /"
-	fi
-}
+step_prefix=check
+# shellcheck source=scripts/tap-step.sh
+. "$top/scripts/tap-step.sh"
 
 # A kbuild run with W=1 C=1 that prints no warning at all.
 build_clean() {
