@@ -270,17 +270,55 @@ static struct vfio_pci_dev *vfio_pci_set_member(struct vfio_device *vdev)
 	return to_vfio_pci_dev(vdev);
 }
 
+/* The first member of @dev_set that offers the VGA region, or NULL. */
+static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_set)
+{
+	struct vfio_device *cur;
+
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
+		struct vfio_pci_dev *m = vfio_pci_set_member(cur);
+
+		if (m->has_vga)
+			return m;
+	}
+	return NULL;
+}
+
 /*
  * Reset the slot or bus of @vpdev with every member of its set quiesced.
  * Called with dev_set->lock held, after the proof was checked.
+ *
+ * A secondary bus reset rewrites the bridge control register above the set
+ * from a copy read before the reset's delay.  When the set holds a VGA
+ * card, that register's VGA enable is the arbiter's routing to it, and an
+ * arbiter decision made during the delay would be undone: the card would
+ * then answer legacy cycles routed to another one.  Holding the card's
+ * legacy resources for the reset freezes all routing (every other card's
+ * get conflicts with them) with the bridge pointing at the card, so the
+ * copy stays right.  One member is enough, and the only safe choice: two
+ * members on one bus would wait for each other.  The wait for the arbiter
+ * is interruptible; with @must_route false (the reset at release, which a
+ * dying process must not skip) a signal only costs the hold.
+ *
+ * Return: 0, -EINTR on a signal while waiting for the arbiter (only with
+ * @must_route), or the PCI core's -errno.
  */
-static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev)
+static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 {
 	struct vfio_device_set *dev_set = vpdev->vdev.dev_set;
+	struct vfio_pci_dev *vga;
 	struct vfio_device *cur;
 	int ret;
 
 	lockdep_assert_held(&dev_set->lock);
+
+	vga = vfio_pci_set_vga_member(dev_set);
+	if (vga && vfio_pci_vga_decode_get(vga)) {
+		if (must_route)
+			return -EINTR;
+		pci_dbg(vpdev->pdev, "set reset without the VGA arbiter: signal pending\n");
+		vga = NULL;
+	}
 
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
 		struct vfio_pci_dev *m = vfio_pci_set_member(cur);
@@ -298,6 +336,8 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev)
 		__vfio_pci_memory_sync(m);
 		up_write(&m->memory_lock);
 	}
+	if (vga)
+		vfio_pci_vga_decode_put(vga);
 	return ret;
 }
 
@@ -385,7 +425,7 @@ int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 		}
 	}
 
-	ret = __vfio_pci_reset_set(vpdev);
+	ret = __vfio_pci_reset_set(vpdev, true);
 	if (ret)
 		pci_info(pdev, "hot reset failed: %d\n", ret);
 
@@ -424,7 +464,7 @@ void vfio_pci_reset_set_on_last_close(struct vfio_pci_dev *vpdev)
 			proof.blocker ? pci_name(proof.blocker) : "a device");
 		return;
 	}
-	ret = __vfio_pci_reset_set(vpdev);
+	ret = __vfio_pci_reset_set(vpdev, false);
 	if (ret)
 		pci_dbg(vpdev->pdev, "set reset at release failed: %d\n", ret);
 }
