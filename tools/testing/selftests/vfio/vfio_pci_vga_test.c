@@ -6,11 +6,11 @@
  * isolation between cards under the VGA arbiter.
  *
  * Usage: vfio_pci_vga_test [harness options] BDF
- * The isolation test takes its cards from VFIO_SELFTESTS_VGA_BDFS
- * ("BDF BDF ..."), all bound to vfio-pci; with fewer than two it skips.
- * It needs only one run: select it with -t isolation_between_cards, and
- * leave it out of per-device runs with -T isolation_between_cards.  Its
- * workers share CPU 0 unless VFIO_SELFTESTS_VGA_SPREAD is set (see
+ * The isolation tests (isolation_between_cards, routing_survives_hot_reset)
+ * take their cards from VFIO_SELFTESTS_VGA_BDFS ("BDF BDF ..."), all bound
+ * to vfio-pci; with fewer than two they skip.  They need only one run:
+ * select them with -t, and leave them out of per-device runs with -T.
+ * Their processes share CPU 0 unless VFIO_SELFTESTS_VGA_SPREAD is set (see
  * isolation_worker()).
  */
 #include <fcntl.h>
@@ -406,6 +406,135 @@ TEST(isolation_between_cards)
 		total += WEXITSTATUS(status);
 	}
 	ASSERT_EQ(0, total);
+	free(list);
+}
+
+/*
+ * A slot or bus reset must not undo the arbiter's routing.  A child hot
+ * resets a card's bus over and over, writing its own value into that
+ * card's bit mask register after each reset, while this process does
+ * round trips on another card.  A reset that restores the bridge's VGA
+ * enable behind the arbiter (a copy read before the reset's delay) leaves
+ * the reset card decoding legacy cycles routed to the other: writes land
+ * on the wrong card and the round trips, or the child's own, come back
+ * wrong.  Needs two cards, one of them with a working hot reset.
+ */
+#define HOT_RESET_ROUNDS	24
+
+static int hot_reset_own_group(struct vfio_dev *dev)
+{
+	struct {
+		struct vfio_pci_hot_reset hdr;
+		__s32 fd;
+	} r = {
+		.hdr = { .argsz = sizeof(r), .count = 1 },
+		.fd = dev->group_fd,
+	};
+
+	return __vfio_ioctl(dev->fd, VFIO_DEVICE_PCI_HOT_RESET, &r);
+}
+
+static int hot_reset_worker(const char *card)
+{
+	unsigned int bad = 0;
+	struct vfio_dev dev;
+
+	if (__vfio_dev_open(&dev, card, VFIO_TYPE1v2_IOMMU))
+		return 255;
+	for (unsigned int r = 0; r < HOT_RESET_ROUNDS; r++) {
+		__u8 want = 0x90 + r;
+
+		/* Own the routing when the reset starts: the bad case. */
+		vga_reg_write(&dev, GFX_INDEX, 0x08, want);
+		if (hot_reset_own_group(&dev))
+			bad++;
+		vga_reg_write(&dev, GFX_INDEX, 0x08, want);
+		sched_yield();
+		if (vga_reg_read(&dev, GFX_INDEX, 0x08) != want) {
+			fprintf(stderr, "# %s: own register lost after reset %u\n", card, r);
+			bad++;
+		}
+	}
+	vfio_dev_close(&dev);
+	return bad;
+}
+
+static void pin_to_cpu0(void)
+{
+	cpu_set_t one;
+
+	/* See isolation_worker(). */
+	if (getenv("VFIO_SELFTESTS_VGA_SPREAD"))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	sched_setaffinity(0, sizeof(one), &one);
+}
+
+/* The first card of @cards whose bus or slot can be hot reset now, or NULL. */
+static const char *hot_resettable(char **cards, unsigned int ncards)
+{
+	for (unsigned int i = 0; i < ncards; i++) {
+		struct vfio_dev dev;
+		int ret;
+
+		if (__vfio_dev_open(&dev, cards[i], VFIO_TYPE1v2_IOMMU))
+			continue;
+		ret = hot_reset_own_group(&dev);
+		vfio_dev_close(&dev);
+		if (!ret)
+			return cards[i];
+	}
+	return NULL;
+}
+
+TEST(routing_survives_hot_reset)
+{
+	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
+	const char *reset_card, *other = NULL;
+	unsigned int ncards = 0, mismatches = 0, rounds = 0;
+	char *list, *cards[8], *tok;
+	struct vfio_dev dev;
+	int status;
+	pid_t pid;
+
+	if (!env)
+		SKIP(return, "VFIO_SELFTESTS_VGA_BDFS: name 2+ VGA cards bound to vfio-pci");
+	if (vfio_driver_is_stock())
+		SKIP(return, "stock vfio-pci resets without holding the arbiter");
+	list = strdup(env);
+	for (tok = strtok(list, " "); tok && ncards < 8; tok = strtok(NULL, " "))
+		cards[ncards++] = tok;
+	reset_card = hot_resettable(cards, ncards);
+	for (unsigned int i = 0; i < ncards && reset_card && !other; i++)
+		if (strcmp(cards[i], reset_card))
+			other = cards[i];
+	if (!reset_card || !other)
+		SKIP(free(list); return, "need a hot-resettable VGA card and another one");
+
+	pin_to_cpu0();
+	vfio_dev_open(&dev, other, VFIO_TYPE1v2_IOMMU);
+	vga_linear_memory(&dev);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(hot_reset_worker(reset_card));
+
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		__u8 want = 0x20 + (rounds++ & 0x3f);
+
+		vga_reg_write(&dev, GFX_INDEX, 0x08, want);
+		sched_yield();
+		if (vga_reg_read(&dev, GFX_INDEX, 0x08) != want)
+			mismatches++;
+	}
+	vfio_dev_close(&dev);
+	ASSERT_TRUE(WIFEXITED(status));
+	TH_LOG("%s: %u round trips during %d hot resets of %s, %u wrong; %s: %d wrong",
+	       other, rounds, HOT_RESET_ROUNDS, reset_card, mismatches, reset_card,
+	       WEXITSTATUS(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, mismatches);
 	free(list);
 }
 
