@@ -11,6 +11,13 @@
 # Rows: BAR0 of edu (00:03.0) by pread, pwrite and mmap (BENCH_N accesses
 # per row, default 20000), and the VGA region of 01:00.0 (with 04:01.0 for
 # the two-card row).
+#
+# BENCH_KERNEL=debug boots the reliability lane's kernel instead (built
+# once, cached: scripts/debug-kernel.sh), which carries our VGA arbiter
+# series: the output then adds the arbiter's contention figures for the
+# two-card row (contended gets, wait and hold times, routings), read from
+# its debugfs statistics.  Debug-kernel timings are slower across the
+# board; the ratios still compare like with like.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -19,6 +26,21 @@ n=${BENCH_N:-20000}
 rm -rf "$out"
 mkdir -p "$out"
 make -s modules >/dev/null && make -s -C tools/testing/selftests/vfio >/dev/null || exit 1
+if [ "${BENCH_KERNEL:-}" = debug ]; then
+	kdir=$(scripts/debug-kernel.sh) || exit 1
+	kver=$(cat "$kdir/kver")
+	mod=$out/tree/drivers/vfio/pci
+	mkdir -p "$mod"
+	ln -sfn "$top/include" "$out/tree/include"
+	cp drivers/vfio/pci/{Makefile,Kconfig,*.c,*.h} "$mod/"
+	make -s -C "$kdir/build" M="$mod" CONFIG_VFIO_PCI=m CONFIG_VFIO_PCI_VGA=y modules \
+		>"$out/kbuild.log" 2>&1 || { echo "bench: module build failed: $out/kbuild.log" >&2; exit 1; }
+	export KERNEL=$kdir/bzImage KMODDIR=$kdir/mods/lib/modules/$kver OUR_KO=$mod/vfio-pci.ko
+	debug_args=(--mem 2048 --append no5lvl)
+	echo "bench: on the debug kernel $kver" >&2
+else
+	debug_args=()
+fi
 
 cmd="st=/rig/selftests; \$st/scripts/setup.sh 0000:00:03.0 0000:01:00.0 0000:01:00.1 0000:04:01.0 >/dev/null;
 echo RIG-TEST-BEGIN bench.txt; \$st/vfio_pci_bar_bench -n $n 0000:00:03.0;
@@ -31,7 +53,8 @@ cp -a build/selftests/. "$stage/selftests/"
 
 for d in ours stock; do
 	echo "bench: booting the rig with DRIVER=$d" >&2
-	DRIVER=$d scripts/rig/vm.sh --out "$out/$d" --files "$stage" --timeout 900 -- "$cmd" \
+	DRIVER=$d scripts/rig/vm.sh --out "$out/$d" --files "$stage" --timeout 1800 \
+		"${debug_args[@]}" -- "$cmd" \
 		>"$out/$d.log" 2>&1 || { echo "bench: the $d run failed: $out/$d" >&2; exit 1; }
 done
 
@@ -81,3 +104,13 @@ for name in sorted(floors):
     if name in ours:
         print('  %-28s %s' % (name, fmt(ours[name])))
 PY
+
+# The arbiter's view of the two-card row (kernels with our vgaarb series).
+echo "VGA arbiter during alternate_2_cards:"
+for d in ours stock; do
+	if grep -q '^arb: 0000' "$out/$d/tap/bench.txt" 2>/dev/null; then
+		sed -n "s/^arb: /  $d: /p" "$out/$d/tap/bench.txt"
+	else
+		echo "  $d: n/a (a kernel without the drivers/gpu/vga/ series; BENCH_KERNEL=debug has it)"
+	fi
+done
