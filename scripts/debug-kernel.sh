@@ -12,10 +12,12 @@
 #   DIR/build.log the build's output, DIR/build-seconds its wall time
 #
 # The config is x86_64_defconfig + kvm_guest.config + the committed
-# fragment scripts/debug-kernel.config.  DIR is
-# $VFIO_VGA_CACHE/debug-kernel-HASH, HASH covering the fragment, this
-# script and the source version, so only a changed config rebuilds.  The
-# source tree is never written: the build uses make O=.  The build runs at
+# fragment scripts/debug-kernel.config.  The source is linux-source-6.12
+# with our VGA arbiter series (drivers/gpu/vga/*.patch) applied to a
+# hard-linked copy, DIR/src; the unpacked source itself is never written.
+# DIR is $VFIO_VGA_CACHE/debug-kernel-HASH, HASH covering the fragment,
+# the patches, this script and the source version, so only a changed
+# config or series rebuilds.  The build runs at
 # nice 19 with $DEBUG_KERNEL_JOBS (default: the number of CPUs) jobs;
 # progress goes to stderr, the directory alone to stdout.
 set -eu
@@ -25,7 +27,10 @@ src=$("$top/scripts/linux-source.sh")
 cache=${VFIO_VGA_CACHE:-/var/cache/vfio-vga}
 
 srcver=$(make -s -C "$src" kernelversion 2>/dev/null)
-key=$( { cat "$frag" "$0"; echo "$(basename "$src") $srcver"; } | sha256sum | cut -c1-16)
+patches=$(find "$top/drivers/gpu/vga" -name '*.patch' | sort)
+# shellcheck disable=SC2086 # one path a line, no spaces
+key=$( { cat "$frag" "$0" $patches; echo "$(basename "$src") $srcver"; } |
+	sha256sum | cut -c1-16)
 dir=$cache/debug-kernel-$key
 if [ "${1:-}" = --print-key ]; then
 	echo "$dir"
@@ -53,9 +58,29 @@ fi
 mkdir -p "$dir/build"
 tmp=$dir
 jobs=${DEBUG_KERNEL_JOBS:-$(nproc)}
-kmake() { nice -n 19 make -s -C "$src" O="$tmp/build" "$@"; }
 start=$(date +%s)
 log "building $srcver into $dir (about 30-60 min cold on 2 CPUs; log: $tmp/build.log)"
+
+# The patched source: a hard-linked copy in which each file a patch
+# touches is first replaced by a real copy, so that patching never writes
+# through a link into the unpacked source.
+if [ ! -e "$tmp/src/.patched" ]; then
+	rm -rf "$tmp/src"
+	cp -al "$src" "$tmp/src"
+	for p in $patches; do
+		sed -n 's|^+++ b/||p' "$p" | while read -r f; do
+			[ -e "$tmp/src/$f" ] && cp --remove-destination "$src/$f" "$tmp/src/$f"
+			true
+		done
+	done
+	for p in $patches; do
+		patch -s -p1 -d "$tmp/src" <"$p" ||
+			{ log "$(basename "$p") does not apply to $srcver"; exit 1; }
+	done
+	touch "$tmp/src/.patched"
+fi
+src=$tmp/src
+kmake() { nice -n 19 make -s -C "$src" O="$tmp/build" "$@"; }
 
 {
 	kmake x86_64_defconfig
