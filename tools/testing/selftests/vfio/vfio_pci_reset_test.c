@@ -29,6 +29,7 @@
 
 static const char *bdf;
 
+/* The raw argument, for the malformed ones. */
 struct hot_reset {
 	struct vfio_pci_hot_reset hdr;
 	__s32 fds[8];
@@ -36,12 +37,7 @@ struct hot_reset {
 
 static int hot_reset(int fd, const __s32 *fds, unsigned int count)
 {
-	struct hot_reset r = {};
-
-	r.hdr.argsz = sizeof(r.hdr) + count * sizeof(__s32);
-	r.hdr.count = count;
-	memcpy(r.fds, fds, count * sizeof(__s32));
-	return __vfio_ioctl(fd, VFIO_DEVICE_PCI_HOT_RESET, &r);
+	return __vfio_hot_reset(fd, fds, count);
 }
 
 /* Hot reset info into @buf; returns 0 or -errno (hdr.count is set either way). */

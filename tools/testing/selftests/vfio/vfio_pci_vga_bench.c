@@ -124,59 +124,20 @@ static double alternate(const char *a, const char *b, unsigned int iters)
 	return (now_us() - t0) / (2.0 * iters);
 }
 
-/*
- * The arbiter's statistics of @bdf (kernels with the drivers/gpu/vga/
- * series): gets, contended gets, wait and hold totals (ns), longest wait,
- * routings to the card.  false without them.
- */
-struct arb_stats {
-	unsigned long long gets, contended, wait_ns, wait_max_ns, hold_ns, routed_in;
-};
-
-static bool arb_stats(const char *bdf, struct arb_stats *st)
-{
-	char path[128], key[32];
-	unsigned long long v;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vgaarb/%s", bdf);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	memset(st, 0, sizeof(*st));
-	while (fscanf(f, "%31s", key) == 1) {
-		if (fscanf(f, "%llu", &v) != 1) {
-			fscanf(f, "%*s");
-			continue;
-		}
-		if (!strcmp(key, "gets"))
-			st->gets = v;
-		else if (!strcmp(key, "contended_gets"))
-			st->contended = v;
-		else if (!strcmp(key, "wait_ns_total"))
-			st->wait_ns = v;
-		else if (!strcmp(key, "wait_ns_max"))
-			st->wait_max_ns = v;
-		else if (!strcmp(key, "hold_ns_total"))
-			st->hold_ns = v;
-		else if (!strcmp(key, "routed_in"))
-			st->routed_in = v;
-	}
-	fclose(f);
-	return true;
-}
-
 /* What the arbiter saw of @bdf between @a and @b, as "arb:" lines. */
-static void arb_report(const char *bdf, const struct arb_stats *a, const struct arb_stats *b)
+static void arb_report(const char *bdf, const struct vfio_vgaarb_stats *a,
+		       const struct vfio_vgaarb_stats *b)
 {
-	unsigned long long gets = b->gets - a->gets, cont = b->contended - a->contended;
+	unsigned long long gets = b->gets - a->gets, cont = b->contended_gets - a->contended_gets;
 
 	printf("arb: %s gets %llu contended %llu (%.1f%%)", bdf, gets, cont,
 	       gets ? 100.0 * cont / gets : 0.0);
 	printf(" wait_avg_us %.1f wait_max_us %.1f",
-	       cont ? (b->wait_ns - a->wait_ns) / 1000.0 / cont : 0.0, b->wait_max_ns / 1000.0);
+	       cont ? (b->wait_ns_total - a->wait_ns_total) / 1000.0 / cont : 0.0,
+	       b->wait_ns_max / 1000.0);
 	printf(" hold_avg_us %.1f routed_in %llu\n",
-	       gets ? (b->hold_ns - a->hold_ns) / 1000.0 / gets : 0.0, b->routed_in - a->routed_in);
+	       gets ? (b->hold_ns_total - a->hold_ns_total) / 1000.0 / gets : 0.0,
+	       b->routed_in - a->routed_in);
 }
 
 int main(int argc, char *argv[])
@@ -210,11 +171,11 @@ int main(int argc, char *argv[])
 	/* The children open the cards themselves: a group opens once. */
 	vfio_dev_close(&dev);
 	if (argc > 2) {
-		struct arb_stats a0, a1, b0, b1;
-		bool have = arb_stats(argv[1], &a0) && arb_stats(argv[2], &a1);
+		struct vfio_vgaarb_stats a0, a1, b0, b1;
+		bool have = !vfio_vgaarb_stats(argv[1], &a0) && !vfio_vgaarb_stats(argv[2], &a1);
 
 		row("alternate_2_cards", alternate(argv[1], argv[2], 1000), "us/op");
-		if (have && arb_stats(argv[1], &b0) && arb_stats(argv[2], &b1)) {
+		if (have && !vfio_vgaarb_stats(argv[1], &b0) && !vfio_vgaarb_stats(argv[2], &b1)) {
 			arb_report(argv[1], &a0, &b0);
 			arb_report(argv[2], &a1, &b1);
 		} else {

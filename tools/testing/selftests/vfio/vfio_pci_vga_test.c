@@ -421,19 +421,6 @@ TEST(isolation_between_cards)
  */
 #define HOT_RESET_ROUNDS	24
 
-static int hot_reset_own_group(struct vfio_dev *dev)
-{
-	struct {
-		struct vfio_pci_hot_reset hdr;
-		__s32 fd;
-	} r = {
-		.hdr = { .argsz = sizeof(r), .count = 1 },
-		.fd = dev->group_fd,
-	};
-
-	return __vfio_ioctl(dev->fd, VFIO_DEVICE_PCI_HOT_RESET, &r);
-}
-
 static int hot_reset_worker(const char *card)
 {
 	unsigned int bad = 0;
@@ -446,7 +433,7 @@ static int hot_reset_worker(const char *card)
 
 		/* Own the routing when the reset starts: the bad case. */
 		vga_reg_write(&dev, GFX_INDEX, 0x08, want);
-		if (hot_reset_own_group(&dev))
+		if (__vfio_hot_reset(dev.fd, &dev.group_fd, 1))
 			bad++;
 		vga_reg_write(&dev, GFX_INDEX, 0x08, want);
 		sched_yield();
@@ -480,7 +467,7 @@ static const char *hot_resettable(char **cards, unsigned int ncards)
 
 		if (__vfio_dev_open(&dev, cards[i], VFIO_TYPE1v2_IOMMU))
 			continue;
-		ret = hot_reset_own_group(&dev);
+		ret = __vfio_hot_reset(dev.fd, &dev.group_fd, 1);
 		vfio_dev_close(&dev);
 		if (!ret)
 			return cards[i];

@@ -16,6 +16,10 @@
 
 #include "vfio_util.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 static const char *selected_bdf;
 
 bool vfio_is_bdf(const char *s)
@@ -403,4 +407,53 @@ void vfio_cfg_write(struct vfio_dev *dev, unsigned int off, unsigned int width,
 		    __u32 val)
 {
 	vfio_region_write(dev, VFIO_PCI_CONFIG_REGION_INDEX, off, &val, width);
+}
+
+int __vfio_hot_reset(int device_fd, const __s32 *group_fds, unsigned int count)
+{
+	struct {
+		struct vfio_pci_hot_reset hdr;
+		__s32 fds[8];
+	} r = {};
+
+	if (count > 8)
+		return -E2BIG;
+	r.hdr.argsz = sizeof(r.hdr) + count * sizeof(__s32);
+	r.hdr.count = count;
+	memcpy(r.fds, group_fds, count * sizeof(__s32));
+	return __vfio_ioctl(device_fd, VFIO_DEVICE_PCI_HOT_RESET, &r);
+}
+
+int vfio_vgaarb_stats(const char *bdf, struct vfio_vgaarb_stats *st)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+#define VGAARB_KEY(k) { #k, offsetof(struct vfio_vgaarb_stats, k) }
+		VGAARB_KEY(gets), VGAARB_KEY(contended_gets),
+		VGAARB_KEY(wait_ns_total), VGAARB_KEY(wait_ns_max),
+		VGAARB_KEY(hold_ns_total), VGAARB_KEY(hold_ns_max),
+		VGAARB_KEY(routed_in), VGAARB_KEY(routed_out),
+		VGAARB_KEY(decode_changes), VGAARB_KEY(hog_warnings),
+#undef VGAARB_KEY
+	};
+	char path[PATH_MAX], key[32], val[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vgaarb/%s", bdf);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	memset(st, 0, sizeof(*st));
+	while (fscanf(f, "%31s %63s", key, val) == 2) {
+		if (!strcmp(key, "holder"))
+			snprintf(st->holder, sizeof(st->holder), "%s", val);
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+			if (!strcmp(key, keys[i].key))
+				*(unsigned long long *)((char *)st + keys[i].off) =
+					strtoull(val, NULL, 10);
+	}
+	fclose(f);
+	return 0;
 }

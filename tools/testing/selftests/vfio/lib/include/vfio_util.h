@@ -126,6 +126,26 @@ void vfio_set_irqs(struct vfio_dev *dev, __u32 flags, __u32 index,
 int vfio_eventfd_new(void);
 __u64 vfio_eventfd_wait(int efd, int timeout_ms);
 
+/*
+ * VFIO_DEVICE_PCI_HOT_RESET on @device_fd with @count group fds as proof
+ * (at most 8); 0 or -errno.
+ */
+int __vfio_hot_reset(int device_fd, const __s32 *group_fds, unsigned int count);
+
+/*
+ * The VGA arbiter's statistics of a device, from
+ * /sys/kernel/debug/vgaarb/BDF (kernels with the drivers/gpu/vga/ series).
+ */
+struct vfio_vgaarb_stats {
+	unsigned long long gets, contended_gets;
+	unsigned long long wait_ns_total, wait_ns_max, hold_ns_total, hold_ns_max;
+	unsigned long long routed_in, routed_out, decode_changes, hog_warnings;
+	char holder[64];	/* comm[pid] of the current hold, or "-" */
+};
+
+/* 0, or -errno (-ENOENT on a kernel without the statistics). */
+int vfio_vgaarb_stats(const char *bdf, struct vfio_vgaarb_stats *st);
+
 /* Config space through the config region. */
 __u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width);
 void vfio_cfg_write(struct vfio_dev *dev, unsigned int off, unsigned int width,
