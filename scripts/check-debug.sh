@@ -9,8 +9,8 @@
 # splat, leak report or hung task fails the run.  TAP lands under
 # build/check-debug/; the last line is "N passed, N failed, N skipped".
 #
-# FAIL_NTH=1 adds the fail-nth sweep (see scripts/rig/guest-suite.sh for
-# why it is not on by default yet).
+# The fail-nth sweep runs too (FAIL_NTH=1 by default; FAIL_NTH= leaves it
+# out), its faults confined to the driver's calls (vfio_pci_fail_nth.c).
 #
 # A crash of the host's QEMU (random device register writes exercise
 # QEMU's device models) is not a verdict on the driver: the suite is run
@@ -67,6 +67,7 @@ step selftests-build make -C tools/testing/selftests/vfio || finish
 export KERNEL=$kdir/bzImage KMODDIR=$kdir/mods/lib/modules/$kver
 [ "$driver" = ours ] && export OUR_KO=$res/tree/drivers/vfio/pci/vfio-pci.ko
 export FUZZ_CALLS=${FUZZ_CALLS:-100000}
+export FAIL_NTH=${FAIL_NTH-1}
 # TCG with KASAN and lockdep is several times slower than the normal lane.
 # With -cpu max the guest runs 5-level paging, and generic KASAN reports a
 # wild-memory-access on the first interrupt of the boot (in

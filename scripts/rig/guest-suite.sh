@@ -8,10 +8,9 @@
 #
 # RIG_DEVICES overrides the device list; RIG_TESTS the test list.
 # FUZZ_CALLS (default 100000, about 5 s on the normal kernel) and
-# FUZZ_SEED go to the fuzzer.  FAIL_NTH=1 adds the fail-nth sweep (debug
-# kernel only): off by default, because faults injected into the IRQ core
-# (not confined to vfio-pci.ko yet) trip its own WARNING in
-# remove_proc_entry when an MSI-X vector's /proc/irq entry failed.
+# FUZZ_SEED go to the fuzzer.  FAIL_NTH=1 adds the fail-nth sweep (make
+# check-debug sets it; it SKIPs on a kernel that cannot confine its faults
+# to the driver).
 
 devices=${RIG_DEVICES:-"0000:00:03.0 0000:01:00.0 0000:01:00.1 0000:02:00.0 0000:04:01.0"}
 # The boot VGA is bound too, for the VGA isolation test; the generic tests
