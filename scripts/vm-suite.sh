@@ -19,7 +19,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/selftests"
 cp -a "$top/build/selftests/." "$stage/selftests/"
-cp "$top/scripts/rig/guest-suite.sh" "$stage/"
+cp "$top/scripts/rig/guest-suite.sh" "$top/tools/vgaarb-top" "$stage/"
 
 env_args=""
 [ -n "${RIG_TESTS:-}" ] && env_args="$env_args RIG_TESTS='$RIG_TESTS'"

@@ -63,6 +63,8 @@ vfio_pci_vga_test 0000:01:00.0 -t isolation_between_cards -t routing_survives_ho
 vfio_pci_irq_test 0000:00:03.0 0000:02:00.0 0000:04:01.0
 vfio_pci_reset_test all
 vfio_pci_nosnoop_test 0000:02:00.0
+vfio_pci_vgaarb_test 0000:01:00.0
+vgaarb-top 0000:01:00.0
 ${FUZZ_CALLS:+vfio_pci_fuzz together}
 ${FAIL_NTH:+vfio_pci_fail_nth all}
 "}
@@ -77,6 +79,23 @@ echo "$tests" | while read -r t on opts; do
 		begin "$t"
 		timeout 1200 "$st/$t" $devices 2>&1
 		end "$t" $?
+		continue
+	fi
+	if [ "$t" = vgaarb-top ]; then
+		# The arbiter's statistics viewer, one screen (patched kernels).
+		begin vgaarb-top
+		echo "TAP version 13"
+		echo "1..1"
+		if [ ! -d /sys/kernel/debug/vgaarb ]; then
+			echo "ok 1 vgaarb-top # SKIP no arbiter statistics (unpatched kernel)"
+		elif sh /rig/vgaarb-top -n 1 >/tmp/top.out 2>&1 &&
+		     grep -q "^$on " /tmp/top.out; then
+			echo "ok 1 vgaarb-top shows $on"
+		else
+			echo "not ok 1 vgaarb-top shows $on"
+		fi
+		sed 's/^/# /' /tmp/top.out 2>/dev/null
+		end vgaarb-top 0
 		continue
 	fi
 	n=$((n + 1))
