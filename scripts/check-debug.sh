@@ -62,6 +62,8 @@ kver=$(cat "$kdir/kver")
 if [ "$driver" = ours ]; then
 	step kbuild-debug-W1 module_build || finish
 fi
+# The arbiter series, applied in this kernel: its object builds with W=1.
+step vgaarb-series-W1 scripts/vgaarb-series-check.sh w1 "$kdir"
 step selftests-build make -C tools/testing/selftests/vfio || finish
 
 export KERNEL=$kdir/bzImage KMODDIR=$kdir/mods/lib/modules/$kver
