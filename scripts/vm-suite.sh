@@ -29,7 +29,7 @@ env_args=""
 [ -n "${FUZZ_CALLS:-}" ] && env_args="$env_args FUZZ_CALLS='$FUZZ_CALLS'"
 [ -n "${FUZZ_SEED:-}" ] && env_args="$env_args FUZZ_SEED='$FUZZ_SEED'"
 [ -n "${FUZZ_SKIP:-}" ] && env_args="$env_args FUZZ_SKIP='$FUZZ_SKIP'"
-[ -n "${FAIL_NTH:-}" ] && env_args="$env_args FAIL_NTH='$FAIL_NTH' FAIL_NTH_SECONDS='${FAIL_NTH_SECONDS:-90}'"
+[ -n "${FAIL_NTH:-}" ] && env_args="$env_args FAIL_NTH='$FAIL_NTH' FAIL_NTH_SECONDS='${FAIL_NTH_SECONDS:-60}'"
 
 "$top/scripts/rig/vm.sh" --out "$out" --files "$stage" --timeout "${VM_TIMEOUT:-1500}" \
 	"$@" -- "env $env_args sh /rig/guest-suite.sh"

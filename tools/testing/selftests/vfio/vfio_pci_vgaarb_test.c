@@ -119,6 +119,7 @@ TEST(tracepoints_fire)
 	struct vfio_dev dev;
 	struct cards c;
 	FILE *f;
+	int fd;
 	__u8 b;
 
 	if (!cards_get(&c, 1))
@@ -126,14 +127,17 @@ TEST(tracepoints_fire)
 	if (!dir)
 		SKIP(free(c.list); return, "no vgaarb events in tracefs");
 	vfio_dev_open(&dev, c.bdf[0], VFIO_TYPE1v2_IOMMU);
-	trace_set(dir, "trace", "");
+	/* Opening "trace" with O_TRUNC empties the buffer. */
+	snprintf(path, sizeof(path), "%s/trace", dir);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ASSERT_LE(0, fd);
+	close(fd);
 	trace_set(dir, "events/vgaarb/enable", "1");
 	ASSERT_EQ(1, vga_read_byte(&dev, &b));
 	trace_set(dir, "events/vgaarb/enable", "0");
 
 	snprintf(get, sizeof(get), "vgaarb_get: dev=%s rsrc=legacy_io", c.bdf[0]);
 	snprintf(put, sizeof(put), "vgaarb_put: dev=%s rsrc=legacy_io", c.bdf[0]);
-	snprintf(path, sizeof(path), "%s/trace", dir);
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f);
 	while (fgets(line, sizeof(line), f)) {
@@ -172,6 +176,9 @@ static void turn_taker(const char *bdf, int in, int out, unsigned int turns)
 		if (write(out, &token, 1) != 1)
 			_exit(2);
 	}
+	/* Closing routes too: only once the counts are taken. */
+	if (read(in, &token, 1) != 1)
+		_exit(2);
 	vfio_dev_close(&dev);
 	_exit(0);
 }
@@ -216,6 +223,8 @@ TEST(routing_changes_equal_owner_switches)
 		in += after[i].routed_in - before[i].routed_in;
 		out += after[i].routed_out - before[i].routed_out;
 	}
+	ASSERT_EQ(1, write(to_a[1], &token, 1));
+	ASSERT_EQ(1, write(to_b[1], &token, 1));
 	ASSERT_EQ(a, waitpid(a, &status, 0));
 	EXPECT_EQ(0, status);
 	ASSERT_EQ(b, waitpid(b, &status, 0));
