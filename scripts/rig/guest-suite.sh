@@ -58,8 +58,8 @@ vfio_pci_device_test all
 vfio_pci_config_test all
 vfio_pci_bar_test all
 vfio_pci_dma_test 0000:00:03.0
-vfio_pci_vga_test all -T isolation_between_cards -T routing_survives_hot_reset
-vfio_pci_vga_test 0000:01:00.0 -t isolation_between_cards -t routing_survives_hot_reset
+vfio_pci_vga_test all -T isolation_between_cards -T routing_survives_hot_reset -T hot_reset_interrupted_waiting_for_arbiter
+vfio_pci_vga_test 0000:01:00.0 -t isolation_between_cards -t routing_survives_hot_reset -t hot_reset_interrupted_waiting_for_arbiter
 vfio_pci_irq_test 0000:00:03.0 0000:02:00.0 0000:04:01.0
 vfio_pci_reset_test all
 vfio_pci_nosnoop_test 0000:02:00.0

@@ -6,7 +6,8 @@
  * isolation between cards under the VGA arbiter.
  *
  * Usage: vfio_pci_vga_test [harness options] BDF
- * The isolation tests (isolation_between_cards, routing_survives_hot_reset)
+ * The tests between cards (isolation_between_cards,
+ * routing_survives_hot_reset, hot_reset_interrupted_waiting_for_arbiter)
  * take their cards from VFIO_SELFTESTS_VGA_BDFS ("BDF BDF ..."), all bound
  * to vfio-pci; with fewer than two they skip.  They need only one run:
  * select them with -t, and leave them out of per-device runs with -T.
@@ -522,6 +523,56 @@ TEST(routing_survives_hot_reset)
 	       WEXITSTATUS(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(0, mismatches);
+	free(list);
+}
+
+/*
+ * A hot reset of a set with a VGA card waits for the arbiter: with the
+ * lock held through /dev/vga_arbiter on another card, a signal fails the
+ * reset with -EINTR; once the lock is released the same reset works.
+ */
+TEST(hot_reset_interrupted_waiting_for_arbiter)
+{
+	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
+	struct sigaction sa = { .sa_handler = on_alarm };
+	const char *reset_card, *other = NULL;
+	char *list, *cards[8], *tok, target[64];
+	unsigned int ncards = 0;
+	struct vfio_dev dev;
+	int arb, ret;
+
+	if (!env)
+		SKIP(return, "VFIO_SELFTESTS_VGA_BDFS: name 2+ VGA cards bound to vfio-pci");
+	if (vfio_driver_is_stock())
+		SKIP(return, "stock vfio-pci resets without holding the arbiter");
+	list = strdup(env);
+	for (tok = strtok(list, " "); tok && ncards < 8; tok = strtok(NULL, " "))
+		cards[ncards++] = tok;
+	reset_card = hot_resettable(cards, ncards);
+	for (unsigned int i = 0; i < ncards && reset_card && !other; i++)
+		if (strcmp(cards[i], reset_card))
+			other = cards[i];
+	if (!reset_card || !other)
+		SKIP(free(list); return, "need a hot-resettable VGA card and another one");
+
+	vfio_dev_open(&dev, reset_card, VFIO_TYPE1v2_IOMMU);
+	arb = open("/dev/vga_arbiter", O_RDWR);
+	if (arb < 0)
+		SKIP(vfio_dev_close(&dev); free(list); return, "no /dev/vga_arbiter");
+	snprintf(target, sizeof(target), "target PCI:%s", other);
+	ASSERT_LT(0, write(arb, target, strlen(target)));
+	ASSERT_LT(0, write(arb, "lock io+mem", 11));
+
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	ret = __vfio_hot_reset(dev.fd, &dev.group_fd, 1);
+	alarm(0);
+	EXPECT_EQ(-EINTR, ret);
+
+	ASSERT_LT(0, write(arb, "unlock all", 10));
+	EXPECT_EQ(0, __vfio_hot_reset(dev.fd, &dev.group_fd, 1));
+	close(arb);
+	vfio_dev_close(&dev);
 	free(list);
 }
 
