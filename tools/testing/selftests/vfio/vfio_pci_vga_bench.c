@@ -91,13 +91,23 @@ static double bench(int fd, off_t off, size_t len, bool write, unsigned int iter
 	return time_op(do_io, &c, iters);
 }
 
-/* Two processes, one card each, reading a port; total us per access. */
-static double alternate(const char *a, const char *b, unsigned int iters)
+/*
+ * Two processes, one card each, reading a port; total us per access.  The
+ * clock starts once both have opened their cards (an open resets and
+ * enables the card under the arbiter, which is not what this row times),
+ * and @before/@after, when not NULL, take the arbiter's statistics of both
+ * cards at the start and at the end.
+ */
+static double alternate(const char *const cards[2], unsigned int iters,
+			struct vfio_vgaarb_stats *before, struct vfio_vgaarb_stats *after)
 {
-	const char *cards[2] = { a, b };
+	int ready[2], go[2], done[2], quit[2];
 	pid_t pids[2];
-	double t0 = now_us();
+	double t0, t1;
+	char c;
 
+	if (pipe(ready) || pipe(go) || pipe(done) || pipe(quit))
+		return -1;
 	for (int i = 0; i < 2; i++) {
 		pids[i] = fork();
 		if (!pids[i]) {
@@ -108,12 +118,34 @@ static double alternate(const char *a, const char *b, unsigned int iters)
 			if (__vfio_dev_open(&dev, cards[i], VFIO_TYPE1v2_IOMMU) ||
 			    __vfio_region_info(&dev, VGA, &info))
 				_exit(1);
+			if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+				_exit(1);
 			for (unsigned int n = 0; n < iters; n++)
 				if (pread(dev.fd, &v, 1, info.offset + 0x3cc) != 1)
 					_exit(1);
+			/* Closing takes the arbiter too: after the counts. */
+			if (write(done[1], "d", 1) != 1 || read(quit[0], &c, 1) != 1)
+				_exit(1);
 			_exit(0);
 		}
 	}
+	for (int i = 0; i < 2; i++)
+		if (read(ready[0], &c, 1) != 1)
+			return -1;
+	for (int i = 0; i < 2 && before; i++)
+		if (vfio_vgaarb_stats(cards[i], &before[i]))
+			before = NULL;
+	t0 = now_us();
+	if (write(go[1], "gg", 2) != 2)
+		return -1;
+	for (int i = 0; i < 2; i++)
+		if (read(done[0], &c, 1) != 1)
+			return -1;
+	t1 = now_us();
+	for (int i = 0; i < 2 && before && after; i++)
+		vfio_vgaarb_stats(cards[i], &after[i]);
+	if (write(quit[1], "xx", 2) != 2)
+		return -1;
 	for (int i = 0; i < 2; i++) {
 		int status;
 
@@ -121,7 +153,7 @@ static double alternate(const char *a, const char *b, unsigned int iters)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			return -1;
 	}
-	return (now_us() - t0) / (2.0 * iters);
+	return (t1 - t0) / (2.0 * iters);
 }
 
 /* What the arbiter saw of @bdf between @a and @b, as "arb:" lines. */
@@ -171,13 +203,15 @@ int main(int argc, char *argv[])
 	/* The children open the cards themselves: a group opens once. */
 	vfio_dev_close(&dev);
 	if (argc > 2) {
-		struct vfio_vgaarb_stats a0, a1, b0, b1;
-		bool have = !vfio_vgaarb_stats(argv[1], &a0) && !vfio_vgaarb_stats(argv[2], &a1);
+		const char *const cards[2] = { argv[1], argv[2] };
+		struct vfio_vgaarb_stats before[2], after[2];
+		bool have = !vfio_vgaarb_stats(cards[0], &before[0]);
 
-		row("alternate_2_cards", alternate(argv[1], argv[2], 1000), "us/op");
-		if (have && !vfio_vgaarb_stats(argv[1], &b0) && !vfio_vgaarb_stats(argv[2], &b1)) {
-			arb_report(argv[1], &a0, &b0);
-			arb_report(argv[2], &a1, &b1);
+		row("alternate_2_cards", alternate(cards, 1000, have ? before : NULL,
+						   have ? after : NULL), "us/op");
+		if (have) {
+			arb_report(cards[0], &before[0], &after[0]);
+			arb_report(cards[1], &before[1], &after[1]);
 		} else {
 			printf("arb: n/a (no /sys/kernel/debug/vgaarb: a kernel without %s)\n",
 			       "the drivers/gpu/vga/ series");
