@@ -476,29 +476,45 @@ static const char *hot_resettable(char **cards, unsigned int ncards)
 	return NULL;
 }
 
-TEST(routing_survives_hot_reset)
+/*
+ * The cards of the hot reset tests, from VFIO_SELFTESTS_VGA_BDFS: the first
+ * whose bus or slot can be hot reset now, and the first other one (pointing
+ * into *@list, which the caller frees).  NULL, or why the test skips.
+ */
+static const char *reset_pair(char **list, const char **reset_card, const char **other)
 {
 	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
-	const char *reset_card, *other = NULL;
-	unsigned int ncards = 0, mismatches = 0, rounds = 0;
-	char *list, *cards[8], *tok;
+	unsigned int ncards = 0;
+	char *cards[8], *tok;
+
+	*list = NULL;
+	if (!env)
+		return "VFIO_SELFTESTS_VGA_BDFS: name 2+ VGA cards bound to vfio-pci";
+	if (vfio_driver_is_stock())
+		return "stock vfio-pci resets without holding the arbiter";
+	*list = strdup(env);
+	for (tok = strtok(*list, " "); tok && ncards < 8; tok = strtok(NULL, " "))
+		cards[ncards++] = tok;
+	*reset_card = hot_resettable(cards, ncards);
+	*other = NULL;
+	for (unsigned int i = 0; i < ncards && *reset_card && !*other; i++)
+		if (strcmp(cards[i], *reset_card))
+			*other = cards[i];
+	return *reset_card && *other ? NULL : "need a hot-resettable VGA card and another one";
+}
+
+TEST(routing_survives_hot_reset)
+{
+	const char *reset_card, *other, *why;
+	unsigned int mismatches = 0, rounds = 0;
 	struct vfio_dev dev;
+	char *list;
 	int status;
 	pid_t pid;
 
-	if (!env)
-		SKIP(return, "VFIO_SELFTESTS_VGA_BDFS: name 2+ VGA cards bound to vfio-pci");
-	if (vfio_driver_is_stock())
-		SKIP(return, "stock vfio-pci resets without holding the arbiter");
-	list = strdup(env);
-	for (tok = strtok(list, " "); tok && ncards < 8; tok = strtok(NULL, " "))
-		cards[ncards++] = tok;
-	reset_card = hot_resettable(cards, ncards);
-	for (unsigned int i = 0; i < ncards && reset_card && !other; i++)
-		if (strcmp(cards[i], reset_card))
-			other = cards[i];
-	if (!reset_card || !other)
-		SKIP(free(list); return, "need a hot-resettable VGA card and another one");
+	why = reset_pair(&list, &reset_card, &other);
+	if (why)
+		SKIP(free(list); return, "%s", why);
 
 	pin_to_cpu0();
 	vfio_dev_open(&dev, other, VFIO_TYPE1v2_IOMMU);
@@ -533,27 +549,15 @@ TEST(routing_survives_hot_reset)
  */
 TEST(hot_reset_interrupted_waiting_for_arbiter)
 {
-	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
 	struct sigaction sa = { .sa_handler = on_alarm };
-	const char *reset_card, *other = NULL;
-	char *list, *cards[8], *tok, target[64];
-	unsigned int ncards = 0;
+	const char *reset_card, *other, *why;
+	char *list, target[64];
 	struct vfio_dev dev;
 	int arb, ret;
 
-	if (!env)
-		SKIP(return, "VFIO_SELFTESTS_VGA_BDFS: name 2+ VGA cards bound to vfio-pci");
-	if (vfio_driver_is_stock())
-		SKIP(return, "stock vfio-pci resets without holding the arbiter");
-	list = strdup(env);
-	for (tok = strtok(list, " "); tok && ncards < 8; tok = strtok(NULL, " "))
-		cards[ncards++] = tok;
-	reset_card = hot_resettable(cards, ncards);
-	for (unsigned int i = 0; i < ncards && reset_card && !other; i++)
-		if (strcmp(cards[i], reset_card))
-			other = cards[i];
-	if (!reset_card || !other)
-		SKIP(free(list); return, "need a hot-resettable VGA card and another one");
+	why = reset_pair(&list, &reset_card, &other);
+	if (why)
+		SKIP(free(list); return, "%s", why);
 
 	vfio_dev_open(&dev, reset_card, VFIO_TYPE1v2_IOMMU);
 	arb = open("/dev/vga_arbiter", O_RDWR);
