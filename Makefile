@@ -18,9 +18,15 @@
 # KDIR defaults to the newest installed Debian 6.12 headers; install and
 # uninstall honour INSTALL_MOD_PATH (a staging root) like kbuild does.
 
-KDIR ?= $(lastword $(sort $(wildcard /lib/modules/6.12.*-amd64/build)))
+# KDIR is looked up at each use, never when this file is parsed, and it is
+# not exported: "make run" and "make check" install the headers (deps) after
+# parsing, and their sub-makes must look again rather than inherit an empty
+# value.  A KDIR given on the command line reaches sub-makes as usual.
+ifeq ($(KDIR),)
+KDIR = $(shell $(CURDIR)/scripts/kdir.sh 2>/dev/null)
+endif
 DRIVER ?= ours
-export KDIR DRIVER
+export DRIVER
 
 TOP := $(CURDIR)
 MOD_DIR := $(TOP)/drivers/vfio/pci
@@ -42,7 +48,7 @@ MODLIB = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 all: modules
 
 modules:
-	@test -n "$(KDIR)" || { echo "no 6.12 kernel headers found: run scripts/install-deps.sh or set KDIR" >&2; exit 1; }
+	@test -n "$(KDIR)" || scripts/kdir.sh >/dev/null
 	$(MAKE) -C $(KDIR) M=$(MOD_DIR) $(KBUILD_ARGS) modules
 
 selftests:
@@ -83,6 +89,6 @@ bench: deps modules selftests
 	@scripts/bench.sh
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(MOD_DIR) clean
+	$(if $(KDIR),$(MAKE) -C $(KDIR) M=$(MOD_DIR) clean)
 	$(MAKE) -C tools/testing/selftests/vfio clean
 	rm -rf build

@@ -9,7 +9,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 driver=${DRIVER:-ours}
-KDIR=${KDIR:-$(ls -d /lib/modules/6.12.*-amd64/build 2>/dev/null | sort -V | tail -n 1)}
+KDIR=$("$top/scripts/kdir.sh") || exit 1
 res=$top/build/check
 rm -rf "$res"
 mkdir -p "$res/static"

@@ -25,7 +25,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 rm -rf "$out/tap" "$out/vm"
 cd "$top" || exit 1
-KDIR=${KDIR:-$(ls -d /lib/modules/6.12.*-amd64/build 2>/dev/null | sort -V | tail -n 1)}
+KDIR=$("$top/scripts/kdir.sh") || exit 1
 kver=$(cat "$KDIR/include/config/kernel.release")
 ko=$top/drivers/vfio/pci/vfio-pci.ko
 stage=$(mktemp -d)
