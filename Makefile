@@ -70,8 +70,11 @@ uninstall:
 docs:
 	@scripts/docs.sh html
 
+# DEPS is what installs the dependencies; scripts/entry-check.sh replaces
+# it to play a fresh machine.
+DEPS ?= scripts/install-deps.sh
 deps:
-	@scripts/install-deps.sh
+	@$(DEPS)
 
 check: deps
 	@scripts/check.sh

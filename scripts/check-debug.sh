@@ -29,7 +29,7 @@ step_prefix=check-debug
 
 finish() {
 	python3 "$top/scripts/tap-summary.py" "$res"
-	exit 0
+	exit
 }
 
 kernel_build() {

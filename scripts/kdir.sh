@@ -6,12 +6,16 @@
 # every caller, never cached, so that a build started right after
 # scripts/install-deps.sh finds the headers it has just installed.
 # Exits 1 with a message that says what to do when there are none.
+# VFIO_VGA_MODULES_ROOT (default /lib/modules) is where to look: the
+# entry-point check (scripts/entry-check.sh) points it at an empty
+# directory to play a machine without the headers.
 set -u
+root=${VFIO_VGA_MODULES_ROOT:-/lib/modules}
 if [ -n "${KDIR:-}" ]; then
 	echo "$KDIR"
 	exit 0
 fi
-kdir=$(ls -d /lib/modules/6.12.*-amd64/build 2>/dev/null | sort -V | tail -n 1)
+kdir=$(ls -d "$root"/6.12.*-amd64/build 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$kdir" ]; then
 	echo "no 6.12 kernel headers found: run scripts/install-deps.sh (make deps) or set KDIR" >&2
 	exit 1

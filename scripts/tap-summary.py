@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""tap-summary.py DIR...: count the top-level TAP results of every *.tap file
-below the given directories and print the failures, then one closing line
+"""tap-summary.py DIR|FILE...: count the top-level TAP results of every *.tap
+file below the given directories (and of the given files) and print the failures, then one closing line
 'N passed, N failed, N skipped'.  A test program that exited non-zero
 without reporting a failure (a crash, a timeout) counts as a failure; so
 does a TAP file that announced more results than it gave."""
@@ -56,6 +56,13 @@ def main():
     tot = [0, 0, 0]
     fails = []
     for d in sys.argv[1:]:
+        if os.path.isfile(d):
+            p, f, s, fl = scan(d)
+            tot[0] += p
+            tot[1] += f
+            tot[2] += s
+            fails += fl
+            continue
         for root, _, files in os.walk(d):
             for fn in sorted(files):
                 if fn.endswith('.tap'):
