@@ -39,7 +39,9 @@
 # 1 when the command failed, 2 on a kernel splat, 3 when the guest did not
 # finish (panic, hang, timeout), 4 when QEMU on the host crashed (a signal
 # such as SIGSEGV or SIGABRT, see qemu.log) without a guest splat: random
-# register writes exercise QEMU's device models, which are not under test.
+# register writes exercise QEMU's device models, which are not under test;
+# 5 when the rig could not be set up (the guest never booted); 64 on a
+# usage error.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,6 +68,9 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || { echo "usage: vm.sh [options] -- COMMAND" >&2; exit 64; }
+# Anything that fails before the guest boots (the initramfs, a missing
+# kernel) is status 5, never to be mistaken for the command's own status.
+trap 'echo "vm.sh: rig setup failed before boot" >&2; [ -n "$out" ] && [ -d "$out" ] && echo setup-failed >"$out/verdict"; exit 5' ERR
 cmd="$*"
 
 driver=${DRIVER:-ours}
@@ -111,7 +116,7 @@ if [ -w \$km ]; then
 		echo 'ok 1 kmemleak scan'
 	fi
 else
-	echo 'ok 1 kmemleak scan # SKIP no /sys/kernel/debug/kmemleak'
+	echo 'not ok 1 kmemleak scan: no /sys/kernel/debug/kmemleak (--kmemleak needs a kernel with it)'
 fi
 echo RIG-TEST-END kmemleak 0
 exit \$rc"
@@ -152,6 +157,7 @@ fi
 [ -n "$monitor" ] && extra+=(-monitor "unix:$out/monitor.sock,server,nowait")
 [ -n "$trace" ] && extra+=(-trace "$trace" -D "$out/qemu-trace.log")
 
+trap - ERR
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-M q35 -accel tcg,thread=single -cpu max -smp 2 -m "$mem" \
@@ -172,7 +178,10 @@ awk -v dir="$out/tap" '
 	f { print > f }
 ' "$out/out.log"
 
-splat='(BUG:|WARNING:|Oops|KASAN:|UBSAN:|general protection fault|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|sleeping function called from invalid context|blocked for more than|unreferenced object|RCU stall|rcu_sched self-detected stall|soft lockup|hard LOCKUP)'
+# "nobody cared" and "Disabling IRQ #" are an unhandled interrupt storm
+# (the signature of INTx left unmasked); "BUG kmalloc-64 (...)" is SLUB's
+# own report of a corrupted object, which has no colon after BUG.
+splat='(BUG:|BUG [a-z][^ ]* \(|WARNING:|Oops|KASAN:|UBSAN:|general protection fault|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|sleeping function called from invalid context|blocked for more than|unreferenced object|RCU stall|rcu_sched self-detected stall|soft lockup|hard LOCKUP|nobody cared|Disabling IRQ #)'
 status=0 verdict=ok
 if ! grep -q '^RIG-DMESG-END' "$out/dmesg.log" 2>/dev/null; then
 	verdict="no-finish (qemu exit $qrc)"; status=3
