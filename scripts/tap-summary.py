@@ -4,7 +4,9 @@
 file below the given directories (and of the given files) and print the failures, then one closing line
 'N passed, N failed, N skipped'.  A test program that exited non-zero
 without reporting a failure (a crash, a timeout) counts as a failure; so
-does a TAP file that announced more results than it gave."""
+does a TAP file that announced more results than it gave, one without a
+plan (empty, or cut short before its plan), and a "1..0" without a SKIP
+reason."""
 import os
 import re
 import sys
@@ -49,6 +51,13 @@ def scan(path):
     if planned is not None and seen < planned:
         failed += 1
         fails.append('gave %d of %d planned results' % (seen, planned))
+    elif planned is None:
+        # No plan: an empty file, or a program that died before its plan.
+        failed += 1
+        fails.append('no TAP plan (%d results)' % seen)
+    elif planned == 0 and not skipped:
+        failed += 1
+        fails.append('planned no test and gave no SKIP reason')
     return passed, failed, skipped, ['%s: %s' % (name, d) for d in fails]
 
 
