@@ -12,6 +12,8 @@
 #   make uninstall  remove it again: modprobe loads the kernel's vfio-pci
 #   make docs       render Documentation/ with Sphinx into build/docs/
 #   make bench      BAR access timing, ours vs stock vs raw /dev/mem
+#   make mutants    break the driver on purpose (scripts/mutants/), one
+#                   breakage at a time: the suite must catch each
 #   make check-debug the VM suite, the fuzzer and a kmemleak scan on the
 #                   debug kernel (built once into /var/cache/vfio-vga)
 #
@@ -43,7 +45,7 @@ endif
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODLIB = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 
-.PHONY: all modules clean deps check check-debug run info selftests bench install uninstall docs
+.PHONY: all modules clean deps check check-debug run info selftests bench install uninstall docs mutants
 
 all: modules
 
@@ -87,6 +89,10 @@ run: deps
 
 info: deps
 	@scripts/run-info.sh
+
+# Deliberate breakages of the driver that the suite must catch.
+mutants: deps
+	@scripts/mutants.sh $(MUTANTS)
 
 bench: deps modules selftests
 	@scripts/bench.sh
