@@ -65,6 +65,37 @@ static const struct vfio_pci_vga_range vfio_pci_vga_ranges[] = {
 static void __iomem *vfio_pci_vga_mem;
 static void __iomem *vfio_pci_vga_io;
 
+/*
+ * Held with every arbiter hold of this driver.  vga_get() checks for a
+ * conflict, drops the arbiter's lock and only then queues itself to wait:
+ * a vga_put() in between wakes nobody, and the waiter sleeps until some
+ * later release, forever if none comes (a VGA region access stuck in
+ * vga_get() while the other cards' users had nothing left to release).
+ * Our users wait for each other here instead, with a mutex's reliable
+ * wake-ups; only another arbiter client (a /dev/vga_arbiter user, another
+ * driver) can still keep them waiting in vga_get().
+ */
+static DEFINE_MUTEX(vfio_pci_vga_hold);
+
+/* vga_get_interruptible() under vfio_pci_vga_hold; 0 or -ERESTARTSYS. */
+static int vfio_pci_vga_get(struct pci_dev *pdev, unsigned int rsrc)
+{
+	int ret;
+
+	if (mutex_lock_interruptible(&vfio_pci_vga_hold))
+		return -ERESTARTSYS;
+	ret = vga_get_interruptible(pdev, rsrc);
+	if (ret)
+		mutex_unlock(&vfio_pci_vga_hold);
+	return ret;
+}
+
+static void vfio_pci_vga_put(struct pci_dev *pdev, unsigned int rsrc)
+{
+	vga_put(pdev, rsrc);
+	mutex_unlock(&vfio_pci_vga_hold);
+}
+
 static const struct vfio_pci_vga_range *vfio_pci_vga_find(loff_t pos)
 {
 	unsigned int i;
@@ -150,11 +181,11 @@ static int vfio_pci_vga_chunk(struct pci_dev *pdev,
 	if (write && copy_from_user(bounce, ubuf, len))
 		return -EFAULT;
 
-	ret = vga_get_interruptible(pdev, range->rsrc);
+	ret = vfio_pci_vga_get(pdev, range->rsrc);
 	if (ret)
 		return ret;
 	vfio_pci_vga_xfer(range, addr, bounce, len, write);
-	vga_put(pdev, range->rsrc);
+	vfio_pci_vga_put(pdev, range->rsrc);
 
 	if (!write && copy_to_user(ubuf, bounce, len))
 		return -EFAULT;
@@ -262,8 +293,8 @@ int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev)
 {
 	if (!vpdev->has_vga)
 		return 0;
-	return vga_get_interruptible(vpdev->pdev, VGA_RSRC_LEGACY_IO |
-					     VGA_RSRC_LEGACY_MEM);
+	return vfio_pci_vga_get(vpdev->pdev, VGA_RSRC_LEGACY_IO |
+				VGA_RSRC_LEGACY_MEM);
 }
 
 /**
@@ -273,7 +304,8 @@ int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev)
 void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev)
 {
 	if (vpdev->has_vga)
-		vga_put(vpdev->pdev, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
+		vfio_pci_vga_put(vpdev->pdev, VGA_RSRC_LEGACY_IO |
+				 VGA_RSRC_LEGACY_MEM);
 }
 
 static bool vfio_pci_is_display(struct pci_dev *pdev)
