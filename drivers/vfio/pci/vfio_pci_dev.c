@@ -14,6 +14,7 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/pci.h>
+#include <linux/uaccess.h>
 
 #include "vfio_pci_priv.h"
 
@@ -130,4 +131,29 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd)
 				      now & ~PCI_COMMAND_MEMORY);
 	}
 	up_write(&vpdev->memory_lock);
+}
+
+/**
+ * vfio_pci_fill_user - fill user memory with 0xff
+ * @buf: the user buffer
+ * @len: how many bytes
+ *
+ * What a read of a range the user may not reach returns: the all-ones of
+ * a bus read nobody answers.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int vfio_pci_fill_user(char __user *buf, size_t len)
+{
+	static const u8 ones[256] = { [0 ... 255] = 0xff };
+
+	while (len) {
+		size_t n = min(len, sizeof(ones));
+
+		if (copy_to_user(buf, ones, n))
+			return -EFAULT;
+		buf += n;
+		len -= n;
+	}
+	return 0;
 }
