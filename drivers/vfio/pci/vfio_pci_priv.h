@@ -148,6 +148,9 @@ struct vfio_pci_irq_state {
  *	at them.
  * @msix_table_start: see @msix_bar
  * @msix_table_end: see @msix_bar
+ * @rom_lock: serializes ROM region reads, which keep the ROM mapped (and
+ *	its ROM BAR enabled) across several memory_lock holds; taken outside
+ *	the VGA arbiter and memory_lock, may be held across user copies
  * @ioeventfds_lock: protects @ioeventfds and @ioeventfds_nr; nests
  *	outside @memory_lock
  * @ioeventfds: registered VFIO_DEVICE_IOEVENTFD entries
@@ -170,6 +173,8 @@ struct vfio_pci_dev {
 	unsigned int msix_bar;
 	u64 msix_table_start;
 	u64 msix_table_end;
+	/* serializes ROM reads; outside the arbiter and memory_lock */
+	struct mutex rom_lock;
 	/* protects ioeventfds and ioeventfds_nr; outside memory_lock */
 	struct mutex ioeventfds_lock;
 	struct list_head ioeventfds;
@@ -225,6 +230,16 @@ struct vfio_pci_region_ops {
 		    struct vm_area_struct *vma);
 };
 
+/**
+ * struct vfio_pci_decode_hold - what vfio_pci_memory_lock_and_decode() took
+ * @cmd: the command register as it was
+ * @arbiter: the VGA arbiter is held for the card's normal memory
+ */
+struct vfio_pci_decode_hold {
+	u16 cmd;
+	bool arbiter;
+};
+
 /* vfio_pci_dev.c: the shared device state at the bottom */
 void vfio_pci_dev_init(struct vfio_pci_dev *vpdev);
 void vfio_pci_dev_release(struct vfio_pci_dev *vpdev);
@@ -233,6 +248,10 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
 void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev);
+int vfio_pci_memory_lock_and_decode(struct vfio_pci_dev *vpdev,
+				    struct vfio_pci_decode_hold *hold);
+void vfio_pci_memory_unlock_and_undecode(struct vfio_pci_dev *vpdev,
+					 struct vfio_pci_decode_hold *hold);
 int vfio_pci_fill_user(char __user *buf, size_t len);
 
 /* vfio_pci_cfg.c */
