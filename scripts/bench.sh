@@ -9,8 +9,9 @@
 # terms; the ratios are what to read.
 #
 # Rows: BAR0 of edu (00:03.0) by pread, pwrite and mmap (BENCH_N accesses
-# per row, default 20000), and the VGA region of 01:00.0 (with 04:01.0 for
-# the two-card row).
+# per row, default 20000), the VGA region of 01:00.0 (with 04:01.0 for
+# the two-card row), and one 64 KiB pread of the ROM region of 01:00.0 and
+# 04:01.0 (acceptance: at most 1.5 times stock's).
 #
 # BENCH_KERNEL=debug boots the reliability lane's kernel instead (built
 # once, cached: scripts/debug-kernel.sh), which carries our VGA arbiter
@@ -44,7 +45,8 @@ fi
 
 cmd="st=/rig/selftests; \$st/scripts/setup.sh 0000:00:03.0 0000:01:00.0 0000:01:00.1 0000:04:01.0 >/dev/null;
 echo RIG-TEST-BEGIN bench.txt; \$st/vfio_pci_bar_bench -n $n 0000:00:03.0;
-\$st/vfio_pci_vga_bench 0000:01:00.0 0000:04:01.0; echo RIG-TEST-END bench.txt 0;
+\$st/vfio_pci_vga_bench 0000:01:00.0 0000:04:01.0;
+\$st/vfio_pci_rom_bench 0000:01:00.0 0000:04:01.0; echo RIG-TEST-END bench.txt 0;
 \$st/scripts/cleanup.sh"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -71,6 +73,8 @@ def load(path):
         f = line.split()
         if len(f) >= 3 and f[0] == 'bench:':          # vfio_pci_vga_bench
             rows['vga_' + f[1]] = None if f[2] == 'failed' else float(f[2])
+        elif len(f) >= 3 and f[0] == 'rom:':          # vfio_pci_rom_bench
+            rows['rom_' + f[1]] = None if f[2] == 'n/a' else float(f[2])
         elif len(f) >= 3 and f[0] == 'bench':         # vfio_pci_bar_bench
             try:
                 rows['bar_' + f[1]] = float(f[2])
@@ -99,6 +103,11 @@ for name, v in ours.items():
     floor = ours.get(floor_name) if floor_name else None
     print('%-30s %s %s %s %s' % (name, fmt(v), fmt(stock.get(name)), ratio(v, stock.get(name)),
                                  ratio(v, floor)))
+# The ROM rows' acceptance: one 64 KiB read costs at most 1.5x stock's.
+for name, v in ours.items():
+    if name.startswith('rom_') and v and stock.get(name):
+        r = v / stock[name]
+        print('%-30s %s (ours/stock %.2f, limit 1.50)' % (name, 'ok' if r <= 1.5 else 'OVER', r))
 print('floors (measured in the same guest as ours):')
 for name in sorted(floors):
     if name in ours:

@@ -8,11 +8,15 @@
  * that it can be zapped whenever the user turns memory decode off, after
  * which faults raise SIGBUS until decode is back (see vfio_pci_dev.c).
  *
- * The MSI-X table lives in a BAR.  When the platform isolates MSI (interrupt
- * remapping), a write to the table cannot reach another device's vectors,
- * so the whole BAR is mappable and the region says so with
- * VFIO_REGION_INFO_CAP_MSIX_MAPPABLE.  Otherwise the pages holding the table
- * and the PBA are left out of mmap, described by a sparse-mmap capability.
+ * The MSI-X table lives in a BAR and holds the messages the host composed
+ * for the device's vectors.  Which bytes of a BAR the user reaches is
+ * answered in one place, vfio_pci_bar_reach(), which every path asks:
+ * read/write (the table reads all-ones, writes to it are dropped, as with
+ * stock), ioeventfd (refused on the table), mmap and its sparse-mmap
+ * capability (the table's pages are left out unless the platform isolates
+ * MSI, in which case the region says VFIO_REGION_INFO_CAP_MSIX_MAPPABLE).
+ * The PBA holds the pending bits of the device's own vectors and is
+ * reached like the rest of the BAR.
  */
 
 #include <linux/eventfd.h>
@@ -56,6 +60,35 @@ static bool vfio_pci_bar_is_io(struct pci_dev *pdev, unsigned int bar)
 	return pci_resource_flags(pdev, bar) & IORESOURCE_IO;
 }
 
+/*
+ * Where the MSI-X table is, read once at open: the table's BIR and offset
+ * and the table size come from the device, so the range is clamped to the
+ * BAR here, and every path uses the clamped copy.
+ */
+static void vfio_pci_msix_init(struct vfio_pci_dev *vpdev)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+	unsigned int bar;
+	u64 len, start;
+	u32 table;
+	u16 flags;
+
+	vpdev->msix_bar = PCI_STD_NUM_BARS;
+	if (!pdev->msix_cap)
+		return;
+	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &flags);
+	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table);
+	bar = table & PCI_MSIX_TABLE_BIR;
+	if (bar >= PCI_STD_NUM_BARS)
+		return;
+	len = pci_resource_len(pdev, bar);
+	start = min_t(u64, table & PCI_MSIX_TABLE_OFFSET, len);
+	vpdev->msix_bar = bar;
+	vpdev->msix_table_start = start;
+	vpdev->msix_table_end = min_t(u64, len, start +
+		((flags & PCI_MSIX_FLAGS_QSIZE) + 1) * PCI_MSIX_ENTRY_SIZE);
+}
+
 /**
  * vfio_pci_bar_init - claim and map the BARs at open
  * @vpdev: the device
@@ -68,6 +101,7 @@ void vfio_pci_bar_init(struct vfio_pci_dev *vpdev)
 	struct pci_dev *pdev = vpdev->pdev;
 	unsigned int bar;
 
+	vfio_pci_msix_init(vpdev);
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
 		if (!pci_resource_len(pdev, bar))
 			continue;
@@ -101,48 +135,54 @@ void vfio_pci_bar_release(struct vfio_pci_dev *vpdev)
 	}
 }
 
-/*
- * The page-aligned span [*start, *end) of @bar holding the MSI-X table and
- * PBA; false when @bar holds neither.
- */
-static bool vfio_pci_msix_span(struct pci_dev *pdev, unsigned int bar,
-			       u64 *start, u64 *end)
-{
-	u32 table, pba;
-	u16 flags;
-	bool found = false;
-	u64 s, e;
-
-	if (!pdev->msix_cap)
-		return false;
-	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &flags);
-	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table);
-	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_PBA, &pba);
-	*start = U64_MAX;
-	*end = 0;
-
-	if ((table & PCI_MSIX_TABLE_BIR) == bar) {
-		s = table & PCI_MSIX_TABLE_OFFSET;
-		e = s + ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) * PCI_MSIX_ENTRY_SIZE;
-		*start = min(*start, s);
-		*end = max(*end, e);
-		found = true;
-	}
-	if ((pba & PCI_MSIX_PBA_BIR) == bar) {
-		s = pba & PCI_MSIX_PBA_OFFSET;
-		e = s + DIV_ROUND_UP((flags & PCI_MSIX_FLAGS_QSIZE) + 1, 64) * 8;
-		*start = min(*start, s);
-		*end = max(*end, e);
-		found = true;
-	}
-	*start = round_down(*start, PAGE_SIZE);
-	*end = round_up(*end, PAGE_SIZE);
-	return found;
-}
-
 static bool vfio_pci_msix_mappable(struct vfio_pci_dev *vpdev)
 {
 	return msi_device_has_isolated_msi(&vpdev->pdev->dev);
+}
+
+/**
+ * vfio_pci_bar_reach - may the user reach these bytes of a BAR?
+ * @vpdev: the device (open)
+ * @bar: the BAR
+ * @pos: the first byte
+ * @len: how many bytes from @pos are asked about (at least 1)
+ * @grain: the asking path's granularity
+ * @hole: set to true when the answer is no
+ *
+ * The one answer to "may the user reach this byte range of this BAR?".
+ * The MSI-X table is a hole: it holds messages composed by the host, which
+ * the user may neither read nor rewrite (a rewritten message is an
+ * arbitrary DMA write the device makes on the host's behalf).  At page
+ * grain (mmap), the hole is the table's pages, and there is none when the
+ * platform isolates MSI (interrupt remapping validates every message, so
+ * a mapping of the table is harmless, and VMMs such as QEMU and DPDK map
+ * the whole BAR when VFIO_REGION_INFO_CAP_MSIX_MAPPABLE says so).  The
+ * PBA is not a hole: its bits are the device's own vectors' state.
+ *
+ * Return: the length of the run from @pos, at most @len, that is all
+ * reachable (*@hole false) or all a hole (*@hole true).  A caller asks
+ * again from the end of the run for the rest.
+ */
+u64 vfio_pci_bar_reach(struct vfio_pci_dev *vpdev, unsigned int bar, u64 pos,
+		       u64 len, enum vfio_pci_reach_grain grain, bool *hole)
+{
+	u64 start = vpdev->msix_table_start, end = vpdev->msix_table_end;
+
+	*hole = false;
+	if (bar != vpdev->msix_bar || start == end)
+		return len;
+	if (grain == VFIO_PCI_REACH_PAGES) {
+		if (vfio_pci_msix_mappable(vpdev))
+			return len;
+		start = round_down(start, PAGE_SIZE);
+		end = round_up(end, PAGE_SIZE);
+	}
+	if (pos >= end)
+		return len;
+	if (pos < start)
+		return min(len, start - pos);
+	*hole = true;
+	return min(len, end - pos);
 }
 
 /* A memory BAR of whole pages can be mmapped. */
@@ -155,13 +195,17 @@ static bool vfio_pci_bar_mmappable(struct vfio_pci_dev *vpdev, unsigned int bar)
 	       PAGE_ALIGNED(pci_resource_start(pdev, bar));
 }
 
-static int vfio_pci_bar_sparse_cap(struct vfio_pci_dev *vpdev, u64 len,
-				   u64 start, u64 end,
+/* The mappable runs of a BAR with a hole at page grain, as sparse areas. */
+static int vfio_pci_bar_sparse_cap(struct vfio_pci_dev *vpdev,
+				   unsigned int index, u64 len,
 				   struct vfio_info_cap *caps)
 {
 	struct vfio_region_info_cap_sparse_mmap *sparse;
+	/* One hole leaves at most two runs around it. */
 	size_t size = struct_size(sparse, areas, 2);
 	unsigned int nr = 0;
+	u64 pos, run;
+	bool hole;
 	int ret;
 
 	sparse = kzalloc(size, GFP_KERNEL);
@@ -169,13 +213,13 @@ static int vfio_pci_bar_sparse_cap(struct vfio_pci_dev *vpdev, u64 len,
 		return -ENOMEM;
 	sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
 	sparse->header.version = 1;
-	if (start) {
-		sparse->areas[nr].offset = 0;
-		sparse->areas[nr++].size = start;
-	}
-	if (end < len) {
-		sparse->areas[nr].offset = end;
-		sparse->areas[nr++].size = len - end;
+	for (pos = 0; pos < len && nr < 2; pos += run) {
+		run = vfio_pci_bar_reach(vpdev, index, pos, len - pos,
+					 VFIO_PCI_REACH_PAGES, &hole);
+		if (hole)
+			continue;
+		sparse->areas[nr].offset = pos;
+		sparse->areas[nr++].size = run;
 	}
 	sparse->nr_areas = nr;
 	size = struct_size(sparse, areas, nr);
@@ -193,7 +237,8 @@ static int vfio_pci_bar_info(struct vfio_pci_dev *vpdev, unsigned int index,
 		.version = 1,
 	};
 	struct pci_dev *pdev = vpdev->pdev;
-	u64 len = pci_resource_len(pdev, index), start, end;
+	u64 len = pci_resource_len(pdev, index);
+	bool hole;
 
 	/* Absent, or the upper half of a 64-bit BAR: an empty region. */
 	if (!len)
@@ -205,11 +250,12 @@ static int vfio_pci_bar_info(struct vfio_pci_dev *vpdev, unsigned int index,
 		return 0;
 	info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
 
-	if (!vfio_pci_msix_span(pdev, index, &start, &end))
+	if (index != vpdev->msix_bar)
 		return 0;
-	if (vfio_pci_msix_mappable(vpdev))
+	if (vfio_pci_bar_reach(vpdev, index, 0, len, VFIO_PCI_REACH_PAGES,
+			       &hole) == len && !hole)
 		return vfio_info_add_capability(caps, &header, sizeof(header));
-	return vfio_pci_bar_sparse_cap(vpdev, len, start, end, caps);
+	return vfio_pci_bar_sparse_cap(vpdev, index, len, caps);
 }
 
 /* The widest naturally aligned access at @pos that fits in @count. */
@@ -323,19 +369,13 @@ static int vfio_pci_bar_access(struct vfio_pci_dev *vpdev, void __iomem *addr,
 	return ret;
 }
 
-static ssize_t vfio_pci_bar_rw(struct vfio_pci_dev *vpdev, unsigned int index,
-			       char __user *buf, size_t count, loff_t pos,
-			       bool write)
+/* Move [pos, pos + count) of a reachable run, piece by piece. */
+static ssize_t vfio_pci_bar_rw_run(struct vfio_pci_dev *vpdev,
+				   void __iomem *base, bool is_io,
+				   char __user *buf, size_t count, u64 pos,
+				   bool write)
 {
-	struct pci_dev *pdev = vpdev->pdev;
-	void __iomem *base = vpdev->barmap[index];
-	bool is_io = vfio_pci_bar_is_io(pdev, index);
-	u64 len = pci_resource_len(pdev, index);
 	size_t done = 0;
-
-	if (!base || pos >= len)
-		return -EINVAL;
-	count = min_t(u64, count, len - pos);
 
 	while (done < count) {
 		unsigned int width = vfio_pci_bar_width(pos, count - done, is_io);
@@ -353,6 +393,44 @@ static ssize_t vfio_pci_bar_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 			return done ? done : -EFAULT;
 		done += width;
 		pos += width;
+	}
+	return done;
+}
+
+static ssize_t vfio_pci_bar_rw(struct vfio_pci_dev *vpdev, unsigned int index,
+			       char __user *buf, size_t count, loff_t pos,
+			       bool write)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+	void __iomem *base = vpdev->barmap[index];
+	bool is_io = vfio_pci_bar_is_io(pdev, index);
+	u64 len = pci_resource_len(pdev, index);
+	size_t done = 0;
+
+	if (!base || pos >= len)
+		return -EINVAL;
+	count = min_t(u64, count, len - pos);
+
+	while (done < count) {
+		bool hole;
+		u64 run = vfio_pci_bar_reach(vpdev, index, pos + done,
+					     count - done, VFIO_PCI_REACH_BYTES,
+					     &hole);
+		ssize_t ret;
+
+		if (hole) {
+			/* Reads see all-ones, writes are dropped. */
+			ret = write ? run : vfio_pci_fill_user(buf + done, run);
+			ret = ret < 0 ? ret : run;
+		} else {
+			ret = vfio_pci_bar_rw_run(vpdev, base, is_io, buf + done,
+						  run, pos + done, write);
+		}
+		if (ret < 0)
+			return done ? done : ret;
+		done += ret;
+		if (ret < run)
+			break;
 	}
 	return done;
 }
@@ -386,7 +464,8 @@ static int vfio_pci_bar_mmap(struct vfio_pci_dev *vpdev, unsigned int index,
 {
 	struct pci_dev *pdev = vpdev->pdev;
 	u64 off = ((u64)vma->vm_pgoff << PAGE_SHIFT) & VFIO_PCI_OFFSET_MASK;
-	u64 req = vma->vm_end - vma->vm_start, start, end;
+	u64 req = vma->vm_end - vma->vm_start;
+	bool hole;
 
 	if (!vfio_pci_bar_mmappable(vpdev, index))
 		return -EINVAL;
@@ -394,9 +473,8 @@ static int vfio_pci_bar_mmap(struct vfio_pci_dev *vpdev, unsigned int index,
 		return -EINVAL;
 	if (off + req < off || off + req > pci_resource_len(pdev, index))
 		return -EINVAL;
-	if (!vfio_pci_msix_mappable(vpdev) &&
-	    vfio_pci_msix_span(pdev, index, &start, &end) &&
-	    off < end && off + req > start)
+	if (vfio_pci_bar_reach(vpdev, index, off, req, VFIO_PCI_REACH_PAGES,
+			       &hole) < req || hole)
 		return -EINVAL;
 
 	vma->vm_private_data = vpdev;
@@ -465,8 +543,9 @@ static int vfio_pci_ioeventfd_check(struct vfio_pci_dev *vpdev, u64 offset,
 				    unsigned int width)
 {
 	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(offset);
-	u64 pos = offset & VFIO_PCI_OFFSET_MASK, start, end;
+	u64 pos = offset & VFIO_PCI_OFFSET_MASK;
 	struct pci_dev *pdev = vpdev->pdev;
+	bool hole;
 
 	if (index > VFIO_PCI_BAR5_REGION_INDEX || !vpdev->barmap[index])
 		return -EINVAL;
@@ -475,23 +554,10 @@ static int vfio_pci_ioeventfd_check(struct vfio_pci_dev *vpdev, u64 offset,
 		return -EINVAL;
 	if (width == 8 && vfio_pci_bar_is_io(pdev, index))
 		return -EINVAL;
-	/* The MSI-X table is the interrupt code's. */
-	if (vfio_pci_msix_span(pdev, index, &start, &end) &&
-	    pos < end && pos + width > start) {
-		u32 table;
-		u16 flags;
-
-		pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE,
-				      &table);
-		pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS,
-				     &flags);
-		start = table & PCI_MSIX_TABLE_OFFSET;
-		end = start + ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) *
-			      PCI_MSIX_ENTRY_SIZE;
-		if ((table & PCI_MSIX_TABLE_BIR) == index && pos < end &&
-		    pos + width > start)
-			return -EINVAL;
-	}
+	/* A write the user could not make with pwrite either. */
+	if (vfio_pci_bar_reach(vpdev, index, pos, width, VFIO_PCI_REACH_BYTES,
+			       &hole) < width || hole)
+		return -EINVAL;
 	return 0;
 }
 

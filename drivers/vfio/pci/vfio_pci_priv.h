@@ -141,6 +141,16 @@ struct vfio_pci_irq_state {
  *	writes).
  * @barmap: kernel mappings of the BARs, set up at open and torn down at
  *	close (under dev_set->lock); NULL for an absent or unclaimable BAR
+ * @msix_bar: the BAR holding the MSI-X table, or PCI_STD_NUM_BARS for
+ *	none; with @msix_table_start and @msix_table_end (the table's byte
+ *	range, clamped to the BAR) read once at open under dev_set->lock,
+ *	constant while the device is open.  Only vfio_pci_bar_reach() looks
+ *	at them.
+ * @msix_table_start: see @msix_bar
+ * @msix_table_end: see @msix_bar
+ * @rom_lock: serializes ROM region reads, which keep the ROM mapped (and
+ *	its ROM BAR enabled) across several memory_lock holds; taken outside
+ *	the VGA arbiter and memory_lock, may be held across user copies
  * @ioeventfds_lock: protects @ioeventfds and @ioeventfds_nr; nests
  *	outside @memory_lock
  * @ioeventfds: registered VFIO_DEVICE_IOEVENTFD entries
@@ -160,6 +170,11 @@ struct vfio_pci_dev {
 	bool mem_enabled;
 	struct vfio_pci_cfg *cfg;
 	void __iomem *barmap[PCI_STD_NUM_BARS];
+	unsigned int msix_bar;
+	u64 msix_table_start;
+	u64 msix_table_end;
+	/* serializes ROM reads; outside the arbiter and memory_lock */
+	struct mutex rom_lock;
 	/* protects ioeventfds and ioeventfds_nr; outside memory_lock */
 	struct mutex ioeventfds_lock;
 	struct list_head ioeventfds;
@@ -215,6 +230,16 @@ struct vfio_pci_region_ops {
 		    struct vm_area_struct *vma);
 };
 
+/**
+ * struct vfio_pci_decode_hold - what vfio_pci_memory_lock_and_decode() took
+ * @cmd: the command register as it was
+ * @arbiter: the VGA arbiter is held for the card's normal memory
+ */
+struct vfio_pci_decode_hold {
+	u16 cmd;
+	bool arbiter;
+};
+
 /* vfio_pci_dev.c: the shared device state at the bottom */
 void vfio_pci_dev_init(struct vfio_pci_dev *vpdev);
 void vfio_pci_dev_release(struct vfio_pci_dev *vpdev);
@@ -223,6 +248,11 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
 void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev);
+int vfio_pci_memory_lock_and_decode(struct vfio_pci_dev *vpdev,
+				    struct vfio_pci_decode_hold *hold);
+void vfio_pci_memory_unlock_and_undecode(struct vfio_pci_dev *vpdev,
+					 struct vfio_pci_decode_hold *hold);
+int vfio_pci_fill_user(char __user *buf, size_t len);
 
 /* vfio_pci_cfg.c */
 extern const struct vfio_pci_region_ops vfio_pci_cfg_region_ops;
@@ -237,6 +267,19 @@ void vfio_pci_nosnoop_reapply(struct vfio_pci_dev *vpdev);
 
 /* vfio_pci_bar.c */
 extern const struct vfio_pci_region_ops vfio_pci_bar_region_ops;
+
+/**
+ * enum vfio_pci_reach_grain - how finely a path can leave a range out
+ * @VFIO_PCI_REACH_BYTES: read/write and ioeventfd: byte ranges
+ * @VFIO_PCI_REACH_PAGES: mmap and its sparse-mmap capability: pages
+ */
+enum vfio_pci_reach_grain {
+	VFIO_PCI_REACH_BYTES,
+	VFIO_PCI_REACH_PAGES,
+};
+
+u64 vfio_pci_bar_reach(struct vfio_pci_dev *vpdev, unsigned int bar, u64 pos,
+		       u64 len, enum vfio_pci_reach_grain grain, bool *hole);
 void vfio_pci_bar_init(struct vfio_pci_dev *vpdev);
 void vfio_pci_bar_release(struct vfio_pci_dev *vpdev);
 int vfio_pci_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,

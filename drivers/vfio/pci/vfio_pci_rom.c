@@ -2,38 +2,94 @@
 /*
  * vfio-pci (vfio-vga): the option ROM region (VFIO_PCI_ROM_REGION_INDEX).
  *
- * Read-only.  The PCI core maps the ROM for us: the ROM BAR of the device,
- * or, for the boot VGA device, the shadow copy the firmware left at 0xc0000
- * (IORESOURCE_ROM_SHADOW).  ROM decode is turned on only for the duration
- * of a read, with memory decode forced on under memory_lock, and the image
- * is read 4 bytes at a time at most: wider reads have caused bus errors on
- * real devices.  A device without a ROM, or whose ROM does not start with a
- * valid image signature, has an empty region.
+ * Read-only.  The region has the ROM BAR's size; the PCI core maps the ROM
+ * for us: the ROM BAR of the device, or, for the boot VGA device, the
+ * shadow copy the firmware left at 0xc0000 (IORESOURCE_ROM_SHADOW).  What
+ * the user reads is the ROM *image*, as long as pci_map_rom() measures it
+ * from the image headers, and 0xff for every byte after it up to the
+ * region's end: past the image, a ROM BAR holds whatever the device
+ * decodes there, and the 128 KiB after the shadow's start are host memory
+ * holding other devices' option ROMs.
+ *
+ * A read maps the ROM once and moves the image in chunks, each under
+ * memory_lock with memory decode forced on (vfio_pci_memory_lock_and_decode(),
+ * which asks the VGA arbiter first on a VGA card whose decode is off) and
+ * 4 bytes at a time at most (wider reads have caused bus errors on real
+ * devices); user memory is only touched between chunks.  A device without a
+ * ROM, or whose ROM does not start with a valid image signature, has an
+ * empty region.
  */
 
 #include <linux/io.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/unaligned.h>
 
 #include "vfio_pci_priv.h"
 
-/* The ROM region's size: the ROM BAR's, when it holds a valid image. */
-static size_t vfio_pci_rom_size(struct vfio_pci_dev *vpdev)
+/*
+ * Bytes read per memory_lock hold, and the bounce buffer: bounds how long
+ * a ROM read keeps the device's other accesses (and, on a VGA card whose
+ * decode had to be turned on, the arbiter) waiting.
+ */
+#define VFIO_PCI_ROM_CHUNK	SZ_4K
+
+/* The shadow copy is host memory: reading it needs no decode of the device. */
+static bool vfio_pci_rom_shadowed(struct pci_dev *pdev)
+{
+	return pci_resource_flags(pdev, PCI_ROM_RESOURCE) & IORESOURCE_ROM_SHADOW;
+}
+
+/* Make the ROM readable: see vfio_pci_memory_lock_and_decode(). */
+static int vfio_pci_rom_hold(struct vfio_pci_dev *vpdev,
+			     struct vfio_pci_decode_hold *hold)
+{
+	if (vfio_pci_rom_shadowed(vpdev->pdev))
+		return 0;
+	return vfio_pci_memory_lock_and_decode(vpdev, hold);
+}
+
+static void vfio_pci_rom_unhold(struct vfio_pci_dev *vpdev,
+				struct vfio_pci_decode_hold *hold)
+{
+	if (!vfio_pci_rom_shadowed(vpdev->pdev))
+		vfio_pci_memory_unlock_and_undecode(vpdev, hold);
+}
+
+/*
+ * Unmapping disables the ROM BAR: under memory_lock, so that no reset
+ * saves or restores the ROM BAR meanwhile.
+ */
+static void vfio_pci_rom_unmap(struct vfio_pci_dev *vpdev, void __iomem *rom)
+{
+	down_write(&vpdev->memory_lock);
+	pci_unmap_rom(vpdev->pdev, rom);
+	up_write(&vpdev->memory_lock);
+}
+
+/*
+ * The ROM region's size: the ROM BAR's, when it holds a valid image.
+ * Return: the size, 0 for none, or -EINTR.
+ */
+static ssize_t vfio_pci_rom_size(struct vfio_pci_dev *vpdev)
 {
 	struct pci_dev *pdev = vpdev->pdev;
+	struct vfio_pci_decode_hold hold;
 	void __iomem *rom;
 	size_t size;
-	u16 cmd;
+	int ret;
 
 	if (!pci_resource_len(pdev, PCI_ROM_RESOURCE))
 		return 0;
 
-	cmd = vfio_pci_memory_lock_and_enable(vpdev);
+	ret = vfio_pci_rom_hold(vpdev, &hold);
+	if (ret)
+		return ret;
 	rom = pci_map_rom(pdev, &size);
 	if (rom)
 		pci_unmap_rom(pdev, rom);
-	vfio_pci_memory_unlock_and_restore(vpdev, cmd);
+	vfio_pci_rom_unhold(vpdev, &hold);
 
 	return rom ? pci_resource_len(pdev, PCI_ROM_RESOURCE) : 0;
 }
@@ -42,18 +98,35 @@ static int vfio_pci_rom_info(struct vfio_pci_dev *vpdev, unsigned int index,
 			     struct vfio_region_info *info,
 			     struct vfio_info_cap *caps)
 {
-	info->size = vfio_pci_rom_size(vpdev);
+	ssize_t size;
+
+	/* Another ROM read keeps the ROM mapped: measure after it. */
+	if (mutex_lock_killable(&vpdev->rom_lock))
+		return -EINTR;
+	size = vfio_pci_rom_size(vpdev);
+	mutex_unlock(&vpdev->rom_lock);
+	if (size < 0)
+		return size;
+	info->size = size;
 	if (info->size)
 		info->flags = VFIO_REGION_INFO_FLAG_READ;
 	return 0;
 }
 
-/* Copy @count bytes at @pos of the mapped ROM into @kbuf, 4 bytes at most at once. */
-static void vfio_pci_rom_copy(void __iomem *rom, loff_t pos, u8 *kbuf,
-			      size_t count)
+/*
+ * Copy @count bytes at @pos of the mapped ROM into @kbuf: 4 bytes at most
+ * at once from a device, as wide as the CPU likes from the shadow copy
+ * (host memory).
+ */
+static void vfio_pci_rom_copy(struct pci_dev *pdev, void __iomem *rom,
+			      loff_t pos, u8 *kbuf, size_t count)
 {
 	size_t done = 0;
 
+	if (vfio_pci_rom_shadowed(pdev)) {
+		memcpy_fromio(kbuf, rom + pos, count);
+		return;
+	}
 	while (done < count) {
 		if (count - done >= 4 && IS_ALIGNED(pos, 4)) {
 			put_unaligned_le32(ioread32(rom + pos), kbuf + done);
@@ -69,49 +142,92 @@ static void vfio_pci_rom_copy(void __iomem *rom, loff_t pos, u8 *kbuf,
 	}
 }
 
-/* Reads go through a bounce buffer of this size: no user copy under the lock. */
-#define VFIO_PCI_ROM_CHUNK	256
+/*
+ * Read [pos, pos + count) of the region, mapping the ROM once; rom_lock
+ * held.  The part inside the image comes from the ROM, the rest is 0xff.
+ */
+static ssize_t vfio_pci_rom_read(struct vfio_pci_dev *vpdev, char __user *buf,
+				 size_t count, loff_t pos)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+	struct vfio_pci_decode_hold hold;
+	size_t image, want, len, done = 0;
+	void __iomem *rom;
+	bool held;
+	u8 *bounce;
+	int ret;
+
+	lockdep_assert_held(&vpdev->rom_lock);
+
+	bounce = kmalloc(min_t(size_t, count, VFIO_PCI_ROM_CHUNK),
+			 GFP_KERNEL_ACCOUNT);
+	if (!bounce)
+		return -ENOMEM;
+
+	ret = vfio_pci_rom_hold(vpdev, &hold);
+	if (ret)
+		goto out_free;
+	rom = pci_map_rom(pdev, &image);
+	if (!rom) {
+		/* The image went bad since the region was sized. */
+		vfio_pci_rom_unhold(vpdev, &hold);
+		ret = -EINVAL;
+		goto out_free;
+	}
+	/* pci_map_rom() clamps the image to the ROM BAR; so do we, once. */
+	image = min_t(size_t, image, pci_resource_len(pdev, PCI_ROM_RESOURCE));
+	want = pos < image ? min_t(size_t, count, image - pos) : 0;
+	held = true;
+
+	while (done < want) {
+		if (!held) {
+			ret = vfio_pci_rom_hold(vpdev, &hold);
+			if (ret)
+				break;
+			held = true;
+		}
+		len = min_t(size_t, want - done, VFIO_PCI_ROM_CHUNK);
+		vfio_pci_rom_copy(pdev, rom, pos + done, bounce, len);
+		/* No user copy under memory_lock (see its comment). */
+		vfio_pci_rom_unhold(vpdev, &hold);
+		held = false;
+		if (copy_to_user(buf + done, bounce, len)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += len;
+	}
+	if (held)
+		vfio_pci_rom_unhold(vpdev, &hold);
+	vfio_pci_rom_unmap(vpdev, rom);
+
+	/* Past the image the region reads as a bus read nobody answers. */
+	if (done == want && count > want) {
+		ret = vfio_pci_fill_user(buf + want, count - want);
+		if (!ret)
+			done = count;
+	}
+out_free:
+	kfree(bounce);
+	return done ? done : ret;
+}
 
 static ssize_t vfio_pci_rom_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 			       char __user *buf, size_t count, loff_t pos,
 			       bool write)
 {
-	struct pci_dev *pdev = vpdev->pdev;
-	u8 kbuf[VFIO_PCI_ROM_CHUNK];
-	size_t size, len, done = 0;
-	void __iomem *rom;
-	u16 cmd;
+	u64 size = pci_resource_len(vpdev->pdev, PCI_ROM_RESOURCE);
+	ssize_t ret;
 
-	if (write || !pci_resource_len(pdev, PCI_ROM_RESOURCE))
+	if (write || pos >= size)
 		return -EINVAL;
+	count = min_t(u64, count, size - pos);
 
-	while (done < count) {
-		cmd = vfio_pci_memory_lock_and_enable(vpdev);
-		rom = pci_map_rom(pdev, &size);
-		if (!rom) {
-			vfio_pci_memory_unlock_and_restore(vpdev, cmd);
-			return done ? done : -EINVAL;
-		}
-		/* The whole ROM BAR is mapped, not only the image. */
-		size = pci_resource_len(pdev, PCI_ROM_RESOURCE);
-		if (pos >= size) {
-			pci_unmap_rom(pdev, rom);
-			vfio_pci_memory_unlock_and_restore(vpdev, cmd);
-			return done ? done : -EINVAL;
-		}
-		len = min3(count - done, size - (size_t)pos, sizeof(kbuf));
-		vfio_pci_rom_copy(rom, pos, kbuf, len);
-		pci_unmap_rom(pdev, rom);
-		vfio_pci_memory_unlock_and_restore(vpdev, cmd);
-
-		if (copy_to_user(buf + done, kbuf, len))
-			return done ? done : -EFAULT;
-		done += len;
-		pos += len;
-		if (pos >= size)
-			break;
-	}
-	return done;
+	if (mutex_lock_killable(&vpdev->rom_lock))
+		return -EINTR;
+	ret = vfio_pci_rom_read(vpdev, buf, count, pos);
+	mutex_unlock(&vpdev->rom_lock);
+	return ret;
 }
 
 const struct vfio_pci_region_ops vfio_pci_rom_region_ops = {

@@ -52,6 +52,7 @@
 #define FUZZ_NR_REGIONS		12	/* a few past VFIO_PCI_NUM_REGIONS */
 #define FUZZ_NR_EVENTFDS	8
 #define FUZZ_NR_MAPS		4
+#define FUZZ_NR_TARGETS		64	/* boundary offsets per device */
 #define FUZZ_BUF_SIZE		(64 * 1024)
 #define FUZZ_PAGE		4096UL
 /* 0: success, then errno up to the kernel's internal ones (512..529) */
@@ -120,6 +121,13 @@ struct fuzz_dev {
 	int fd;				/* swapped by OP_REOPEN, read atomically */
 	bool edu;
 	struct fuzz_region regions[FUZZ_NR_REGIONS];
+	/*
+	 * File offsets where the driver's range arithmetic lives: config
+	 * capability starts, the ROM image's end and the region's, the MSI-X
+	 * table's and PBA's starts and ends.
+	 */
+	__u64 targets[FUZZ_NR_TARGETS];
+	unsigned int nr_targets;
 };
 
 /* Set up by main() before the workers start; read-only afterwards but fd. */
@@ -235,6 +243,11 @@ static void rnd_region_span(struct fuzz_worker *w, struct fuzz_dev *d,
 	__u64 size = r && r->valid ? r->size : 0x1000;
 
 	*len = one_in(w, 8) ? rnd_below(w, FUZZ_BUF_SIZE) : lens[rnd_below(w, ARRAY_SIZE(lens))];
+	if (d->nr_targets && one_in(w, 4)) {
+		/* At, just before or just after a boundary. */
+		*off = d->targets[rnd_below(w, d->nr_targets)] + (__s64)rnd_below(w, 17) - 8;
+		return;
+	}
 	if (one_in(w, 2)) {
 		const __u64 edges[] = {
 			base, base + size - (*len < size ? *len : 0), base + size,
@@ -763,6 +776,71 @@ static int open_group(int group)
 	return fd;
 }
 
+static void add_target(struct fuzz_dev *d, unsigned int index, __u64 pos)
+{
+	if (index < FUZZ_NR_REGIONS && d->regions[index].valid &&
+	    d->nr_targets < FUZZ_NR_TARGETS)
+		d->targets[d->nr_targets++] = d->regions[index].offset + pos;
+}
+
+/* The boundaries of one device: see struct fuzz_dev's targets. */
+static void find_targets(struct fuzz_dev *d)
+{
+	static unsigned char buf[131072];
+	struct fuzz_region *rom = &d->regions[VFIO_PCI_ROM_REGION_INDEX];
+	struct fuzz_region *cfg = &d->regions[VFIO_PCI_CONFIG_REGION_INDEX];
+	unsigned int pos, ttl = 48, img = 0;
+	__u32 hdr, table, pba;
+	__u16 flags;
+	ssize_t n;
+
+	n = cfg->valid ? pread(d->fd, buf, 4096, cfg->offset) : -1;
+	if (n >= 256 && (buf[PCI_STATUS] & PCI_STATUS_CAP_LIST)) {
+		for (pos = buf[PCI_CAPABILITY_LIST] & ~3; pos >= 0x40 && ttl--;
+		     pos = buf[pos + 1] & ~3) {
+			add_target(d, VFIO_PCI_CONFIG_REGION_INDEX, pos);
+			if (buf[pos] != PCI_CAP_ID_MSIX)
+				continue;
+			memcpy(&flags, buf + pos + PCI_MSIX_FLAGS, 2);
+			memcpy(&table, buf + pos + PCI_MSIX_TABLE, 4);
+			memcpy(&pba, buf + pos + PCI_MSIX_PBA, 4);
+			add_target(d, table & 7, table & ~7U);
+			add_target(d, table & 7, (table & ~7U) +
+				   16 * ((flags & PCI_MSIX_FLAGS_QSIZE) + 1));
+			add_target(d, pba & 7, pba & ~7U);
+			add_target(d, pba & 7, (pba & ~7U) +
+				   8 * (((flags & PCI_MSIX_FLAGS_QSIZE) + 64) / 64));
+		}
+	}
+	for (pos = 0x100, ttl = 512; n == 4096 && pos >= 0x100 && pos < 4096 && ttl--;
+	     pos = hdr >> 20) {
+		memcpy(&hdr, buf + pos, 4);
+		if (!hdr || hdr == ~0U)
+			break;
+		add_target(d, VFIO_PCI_CONFIG_REGION_INDEX, pos);
+	}
+	add_target(d, VFIO_PCI_CONFIG_REGION_INDEX, n > 0 ? n : 256);
+
+	/* The ROM image's end (from its headers) and the region's. */
+	n = rom->valid && rom->size ? pread(d->fd, buf, rom->size < sizeof(buf) ?
+					    rom->size : sizeof(buf), rom->offset) : -1;
+	while (n > 0 && img + 0x1a <= n && buf[img] == 0x55 && buf[img + 1] == 0xaa) {
+		unsigned int pcir = img + (buf[img + 0x18] | buf[img + 0x19] << 8);
+		unsigned int len;
+
+		if (pcir + 0x18 > n || memcmp(buf + pcir, "PCIR", 4))
+			break;
+		len = (buf[pcir + 0x10] | buf[pcir + 0x11] << 8) * 512;
+		img += len;
+		if (!len || (buf[pcir + 0x15] & 0x80))
+			break;
+	}
+	if (img)
+		add_target(d, VFIO_PCI_ROM_REGION_INDEX, img);
+	if (rom->valid && rom->size)
+		add_target(d, VFIO_PCI_ROM_REGION_INDEX, rom->size);
+}
+
 static int open_dev(const char *bdf)
 {
 	static int group_nums[FUZZ_MAX_GROUPS];
@@ -797,6 +875,7 @@ static int open_dev(const char *bdf)
 			d->regions[i].size = info.size;
 		}
 	}
+	find_targets(d);
 	if (d->edu) {
 		/* Where BAR0 is, and where it would be by convention. */
 		edu_bar0[nr_edu_bar0++] = 0;
