@@ -67,6 +67,7 @@ vfio_pci_irq_test 0000:00:03.0 0000:02:00.0 0000:04:01.0
 vfio_pci_reset_test all
 vfio_pci_nosnoop_test 0000:02:00.0
 vfio_pci_vgaarb_test 0000:01:00.0
+vfio_pci_probe_test 0000:05:00.0
 vgaarb-top 0000:01:00.0
 ${FUZZ_CALLS:+vfio_pci_fuzz together}
 ${FAIL_NTH:+vfio_pci_fail_nth all}
