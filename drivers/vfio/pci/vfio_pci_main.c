@@ -64,7 +64,7 @@ static int vfio_pci_check_alive(struct pci_dev *pdev)
 	u32 id;
 
 	if (pci_read_config_dword(pdev, PCI_VENDOR_ID, &id) || id == ~0U) {
-		pci_warn(pdev, "config space reads all-ones (dead or in D3cold); refusing to open\n");
+		dev_warn_ratelimited(&pdev->dev, "config space reads all-ones (dead or in D3cold); refusing to open\n");
 		return -ENODEV;
 	}
 	return 0;

@@ -122,6 +122,8 @@ struct vfio_pci_irq_state {
  * @nosnoop_deny: the device's Enable No Snoop is held clear while it is
  *	open (the nosnoop= policy taken at open); written at open under
  *	dev_set->lock
+ * @nosnoop_logged: the policy was logged since the bind (later opens log
+ *	it at debug level); written at open under dev_set->lock
  * @memory_lock: the memory-enable lock.  Held for read by everything that
  *	touches the BARs or ROM through the hardware (BAR read/write, the
  *	mmap fault handler, ioeventfd writes), held for write by everything
@@ -154,6 +156,7 @@ struct vfio_pci_dev {
 	bool reset_works;
 	struct pci_saved_state *saved_state;
 	bool nosnoop_deny;
+	bool nosnoop_logged;
 
 	/* device access: the bottom layer, config, BARs, ROM */
 	struct rw_semaphore memory_lock;

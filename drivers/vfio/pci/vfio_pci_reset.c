@@ -399,9 +399,9 @@ int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 	ret = vfio_pci_get_group_files(hdr.count, arg->group_fds, files, &got);
 	if (ret) {
 		if (ret != -EFAULT)
-			pci_info(pdev, "hot reset refused: group_fds[%u] is %s\n",
-				 ret == -EBADF ? got : got - 1,
-				 ret == -EBADF ? "not an open fd" : "not a VFIO group");
+			pci_dbg(pdev, "hot reset refused: group_fds[%u] is %s\n",
+				ret == -EBADF ? got : got - 1,
+				ret == -EBADF ? "not an open fd" : "not a VFIO group");
 		goto out_put_files;
 	}
 
@@ -409,17 +409,17 @@ int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 
 	ret = vfio_pci_walk_affected(pdev, vfio_pci_check_in_set, &proof);
 	if (ret) {
-		pci_info(pdev, "hot reset refused: %s shares the reset but is %s%s\n",
-			 pci_name(proof.blocker),
-			 proof.blocker->driver ? "bound to " : "not bound to vfio-pci",
-			 proof.blocker->driver ? proof.blocker->driver->name : "");
+		pci_info_ratelimited(pdev, "hot reset refused: %s shares the reset but is %s%s\n",
+				     pci_name(proof.blocker),
+				     proof.blocker->driver ? "bound to " : "not bound to vfio-pci",
+				     proof.blocker->driver ? proof.blocker->driver->name : "");
 		goto out_unlock;
 	}
 
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
 		if (!vfio_pci_owned(cur, files, hdr.count)) {
-			pci_info(pdev, "hot reset refused: no group fd given for %s\n",
-				 dev_name(cur->dev));
+			pci_info_ratelimited(pdev, "hot reset refused: no group fd given for %s\n",
+					     dev_name(cur->dev));
 			ret = -EINVAL;
 			goto out_unlock;
 		}
@@ -427,7 +427,7 @@ int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 
 	ret = __vfio_pci_reset_set(vpdev, true);
 	if (ret)
-		pci_info(pdev, "hot reset failed: %d\n", ret);
+		pci_info_ratelimited(pdev, "hot reset failed: %d\n", ret);
 
 out_unlock:
 	mutex_unlock(&dev_set->lock);
