@@ -532,6 +532,9 @@ int vfio_pci_cfg_init(struct vfio_pci_dev *vpdev)
 	       size - PCI_STD_HEADER_SIZEOF);
 	vfio_pci_cfg_apply(cfg, 0, PCI_STD_HEADER_SIZEOF, vfio_pci_header_perms,
 			   ARRAY_SIZE(vfio_pci_header_perms));
+	/* INTx Disable is the user's own, clear at open like after a reset. */
+	put_unaligned_le16(get_unaligned_le16(cfg->vconfig + PCI_COMMAND) &
+			   ~PCI_COMMAND_INTX_DISABLE, cfg->vconfig + PCI_COMMAND);
 	vfio_pci_cfg_std_caps(cfg, pdev);
 	vfio_pci_cfg_ext_caps(cfg, pdev);
 	vfio_pci_cfg_init_bars(cfg, pdev);
@@ -741,6 +744,52 @@ static int __vfio_pci_cfg_write(struct vfio_pci_dev *vpdev, unsigned int pos,
 	return 0;
 }
 
+static bool vfio_pci_cfg_intx_disabled(struct vfio_pci_cfg *cfg)
+{
+	return get_unaligned_le16(cfg->vconfig + PCI_COMMAND) &
+	       PCI_COMMAND_INTX_DISABLE;
+}
+
+/*
+ * One naturally aligned piece of a user's write.  The command register
+ * needs company: a VGA card's I/O and memory enables can be its legacy
+ * routing, changed under the arbiter only; the virtual INTx Disable bit
+ * masks INTx, changed under irq.lock so that the mask follows the writes
+ * in their order.
+ */
+static int vfio_pci_cfg_write_piece(struct vfio_pci_dev *vpdev,
+				    unsigned int pos, unsigned int width,
+				    u32 val)
+{
+	bool decode = pos <= PCI_COMMAND && pos + width > PCI_COMMAND;
+	bool intx = pos <= PCI_COMMAND + 1 && pos + width > PCI_COMMAND + 1;
+	bool was, now;
+	int ret;
+
+	if (decode) {
+		ret = vfio_pci_vga_decode_get(vpdev);
+		if (ret)
+			return ret;
+	}
+	if (intx)
+		mutex_lock(&vpdev->irq.lock);
+
+	down_write(&vpdev->memory_lock);
+	was = vfio_pci_cfg_intx_disabled(vpdev->cfg);
+	ret = __vfio_pci_cfg_write(vpdev, pos, width, val);
+	now = vfio_pci_cfg_intx_disabled(vpdev->cfg);
+	up_write(&vpdev->memory_lock);
+
+	if (intx) {
+		if (was != now)
+			vfio_pci_intx_virt_disable(vpdev, now);
+		mutex_unlock(&vpdev->irq.lock);
+	}
+	if (decode)
+		vfio_pci_vga_decode_put(vpdev);
+	return ret;
+}
+
 static ssize_t vfio_pci_cfg_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 			       char __user *buf, size_t count, loff_t pos,
 			       bool write)
@@ -760,25 +809,10 @@ static ssize_t vfio_pci_cfg_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 
 		/* User copies stay outside memory_lock (see its comment). */
 		if (write) {
-			bool decode = pos <= PCI_COMMAND && pos + width > PCI_COMMAND;
-
 			if (copy_from_user(&le, buf + done, width))
 				return done ? done : -EFAULT;
-			/*
-			 * A VGA card's I/O and memory enables can be its
-			 * legacy routing: change them under the arbiter.
-			 */
-			if (decode) {
-				ret = vfio_pci_vga_decode_get(vpdev);
-				if (ret)
-					return done ? done : ret;
-			}
-			down_write(&vpdev->memory_lock);
-			ret = __vfio_pci_cfg_write(vpdev, pos, width,
-						   le32_to_cpu(le));
-			up_write(&vpdev->memory_lock);
-			if (decode)
-				vfio_pci_vga_decode_put(vpdev);
+			ret = vfio_pci_cfg_write_piece(vpdev, pos, width,
+						       le32_to_cpu(le));
 		} else {
 			down_read(&vpdev->memory_lock);
 			ret = __vfio_pci_cfg_read(vpdev, pos, width, &val);

@@ -73,8 +73,10 @@ struct vfio_pci_vector {
  * @lock: serialises interrupt configuration (VFIO_DEVICE_SET_IRQS, the
  *	request and error callbacks, release at close) and protects every
  *	other field but the INTx mask state.  Nesting: taken inside the VFIO
- *	core's dev_set->lock (held around close_device) and outside
- *	memory_lock and @intx_lock; never taken while memory_lock is held.
+ *	core's dev_set->lock (held around close_device) and the VGA
+ *	arbiter's hold (a config write of PCI_COMMAND takes it after
+ *	vfio_pci_vga_decode_get()), and outside memory_lock and @intx_lock;
+ *	never taken while memory_lock is held.
  * @type: the index in use, VFIO_PCI_INTX/MSI/MSIX_IRQ_INDEX, or
  *	VFIO_PCI_NUM_IRQS when none is (only one at a time)
  * @intx_lock: protects @intx_masked and @intx_trigger against the hard
@@ -84,6 +86,9 @@ struct vfio_pci_vector {
  *	with @intx_exclusive, at the interrupt controller
  * @intx_exclusive: the line is owned exclusively and masked with
  *	disable_irq_nosync() (nointxmask, or no PCI 2.3 INTx masking)
+ * @intx_virt_disabled: the user's virtual INTx Disable bit is set: INTx
+ *	stays masked whatever unmasks it.  Written under @lock and
+ *	@intx_lock (cleared at open), read under either.
  * @intx_trigger: INTx's eventfd
  * @intx_unmask: the unmask eventfd (the VFIO core's virqfd), or NULL
  * @intx_name: INTx's handler name in /proc/interrupts
@@ -99,6 +104,7 @@ struct vfio_pci_irq_state {
 	spinlock_t intx_lock;		/* INTx mask state; see above */
 	bool intx_masked;
 	bool intx_exclusive;
+	bool intx_virt_disabled;
 	struct eventfd_ctx *intx_trigger;
 	struct virqfd *intx_unmask;
 	char *intx_name;
@@ -326,6 +332,7 @@ void vfio_pci_irq_error(struct vfio_pci_dev *vpdev);
 int vfio_pci_intx_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
 		      void *data);
 void vfio_pci_intx_disable(struct vfio_pci_dev *vpdev);
+void vfio_pci_intx_virt_disable(struct vfio_pci_dev *vpdev, bool disable);
 
 /* vfio_pci_msi.c */
 int vfio_pci_msi_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
