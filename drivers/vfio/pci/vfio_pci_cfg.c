@@ -136,8 +136,11 @@ static const struct vfio_pci_perm vfio_pci_err_perms[] = {
  * @id: capability ID
  * @hide: unlink it from the virtual chain; it reads as zero
  * @raw: its body passes through read-write (vendor-specific)
- * @len: its length at @pos, or NULL: it ends where the next one starts
- * @setup: extra permissions depending on the capability's contents
+ * @len: its length at @pos as the device describes it, or NULL: it ends
+ *	where the next one starts.  Never trusted as it is: see
+ *	vfio_pci_cfg_cap_len().
+ * @setup: extra permissions depending on the capability's contents, given
+ *	the capability's clamped length; touches nothing beyond it
  * @perms: register permissions, offsets relative to the capability
  * @nr_perms: entries in @perms
  */
@@ -147,7 +150,7 @@ struct vfio_pci_cap {
 	bool raw;
 	unsigned int (*len)(struct pci_dev *pdev, unsigned int pos);
 	void (*setup)(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
-		      unsigned int pos);
+		      unsigned int pos, unsigned int len);
 	const struct vfio_pci_perm *perms;
 	unsigned int nr_perms;
 };
@@ -198,30 +201,36 @@ static unsigned int vfio_pci_msi_len(struct pci_dev *pdev, unsigned int pos)
 	       (flags & PCI_MSI_FLAGS_MASKBIT ? 10 : 0);
 }
 
-/* MSI is programmed through SET_IRQS only: the whole body is virtual. */
+/*
+ * MSI is programmed through SET_IRQS only: the whole body is virtual.
+ * Which fields exist depends on the flags, and each is set only when it
+ * fits in @len, the room the capability really has.
+ */
 static void vfio_pci_msi_setup(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
-			       unsigned int pos)
+			       unsigned int pos, unsigned int len)
 {
-	unsigned int len = vfio_pci_msi_len(pdev, pos);
-	unsigned int data = PCI_MSI_DATA_32;
+	struct vfio_pci_perm perms[5];
+	unsigned int data = PCI_MSI_DATA_32, n = 0;
 	u16 flags;
 
 	pci_read_config_word(pdev, pos + PCI_MSI_FLAGS, &flags);
 	/* All virtual and read-only, then the fields the user may write. */
 	vfio_pci_cfg_fill(cfg, pos + PCI_MSI_FLAGS, len - PCI_MSI_FLAGS, 0xff, 0);
-	vfio_pci_cfg_set(cfg, pos + PCI_MSI_FLAGS, 2, 0xffff,
-			 PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	vfio_pci_cfg_set(cfg, pos + PCI_MSI_ADDRESS_LO, 4, ~0U, ~3U);
+	perms[n++] = (struct vfio_pci_perm)PERM(PCI_MSI_FLAGS, 2, 0xffff,
+						PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	perms[n++] = (struct vfio_pci_perm)PERM(PCI_MSI_ADDRESS_LO, 4, ~0U, ~3U);
 	if (flags & PCI_MSI_FLAGS_64BIT) {
-		vfio_pci_cfg_set(cfg, pos + PCI_MSI_ADDRESS_HI, 4, ~0U, ~0U);
+		perms[n++] = (struct vfio_pci_perm)PERM_VIRT_RW(PCI_MSI_ADDRESS_HI, 4);
 		data = PCI_MSI_DATA_64;
 	}
-	vfio_pci_cfg_set(cfg, pos + data, 2, 0xffff, 0xffff);
+	perms[n++] = (struct vfio_pci_perm)PERM_VIRT_RW(data, 2);
 	if (flags & PCI_MSI_FLAGS_MASKBIT) {
 		/* Mask bits are writable, pending bits read as zero. */
-		vfio_pci_cfg_set(cfg, pos + data + 4, 4, ~0U, ~0U);
-		memset(cfg->vconfig + pos + data + 8, 0, 4);
+		perms[n++] = (struct vfio_pci_perm)PERM_VIRT_RW(data + 4, 4);
+		if (data + 12 <= len)
+			memset(cfg->vconfig + pos + data + 8, 0, 4);
 	}
+	vfio_pci_cfg_apply(cfg, pos, len, perms, n);
 }
 
 static unsigned int vfio_pci_msix_len(struct pci_dev *pdev, unsigned int pos)
@@ -301,17 +310,37 @@ vfio_pci_find_cap(const struct vfio_pci_cap *caps, unsigned int nr, u16 id)
 }
 
 /*
- * Apply one capability at @pos whose generic length (up to the next one)
- * is @room.  Return true when it is hidden.
+ * The length of the capability at @pos: what the device says (@cap->len),
+ * clamped to @room, the bytes up to the next capability or the end of
+ * config space.  The one place a capability's length is read; everything
+ * after it (fills, permission tables, setup) stays within the result, so
+ * a malformed capability can neither reach past the tables nor give its
+ * permissions to its neighbour's bytes.  @room is at least @hdrlen: the
+ * chain's offsets are dword aligned.
  */
-static bool vfio_pci_cfg_cap(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
-			     const struct vfio_pci_cap *cap, unsigned int pos,
-			     unsigned int room, unsigned int hdrlen,
-			     unsigned int end)
+static unsigned int vfio_pci_cfg_cap_len(struct pci_dev *pdev,
+					 const struct vfio_pci_cap *cap,
+					 unsigned int pos, unsigned int room,
+					 unsigned int hdrlen)
 {
 	unsigned int len = cap && cap->len ? cap->len(pdev, pos) : room;
 
-	len = clamp(len, hdrlen, end - pos);
+	if (len > room) {
+		pci_warn_once(pdev, "capability %#x at %#x claims %u bytes, only %u before the next one: clamped\n",
+			      cap->id, pos, len, room);
+		pci_dbg(pdev, "capability %#x at %#x clamped from %u to %u bytes\n",
+			cap->id, pos, len, room);
+		len = room;
+	}
+	return max(len, hdrlen);
+}
+
+/* Apply one capability at @pos with @room up to the next one.  True: hidden. */
+static bool vfio_pci_cfg_cap(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
+			     const struct vfio_pci_cap *cap, unsigned int pos,
+			     unsigned int room, unsigned int hdrlen)
+{
+	unsigned int len = vfio_pci_cfg_cap_len(pdev, cap, pos, room, hdrlen);
 
 	if (cap && cap->hide) {
 		memset(cfg->vconfig + pos, 0, len);
@@ -327,7 +356,7 @@ static bool vfio_pci_cfg_cap(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
 	if (cap && cap->perms)
 		vfio_pci_cfg_apply(cfg, pos, len, cap->perms, cap->nr_perms);
 	if (cap && cap->setup)
-		cap->setup(cfg, pdev, pos);
+		cap->setup(cfg, pdev, pos, len);
 	return false;
 }
 
@@ -367,8 +396,7 @@ static void vfio_pci_cfg_std_caps(struct vfio_pci_cfg *cfg,
 		cap = vfio_pci_find_cap(vfio_pci_std_caps,
 					ARRAY_SIZE(vfio_pci_std_caps), id);
 		if (vfio_pci_cfg_cap(cfg, pdev, cap, pos,
-				     vfio_pci_std_room(pdev, pos), 2,
-				     PCI_CFG_SPACE_SIZE)) {
+				     vfio_pci_std_room(pdev, pos), 2)) {
 			cfg->vconfig[prev] = next & ~3;
 			continue;
 		}
@@ -413,8 +441,7 @@ static void vfio_pci_cfg_ext_caps(struct vfio_pci_cfg *cfg,
 					ARRAY_SIZE(vfio_pci_ext_caps),
 					PCI_EXT_CAP_ID(hdr));
 		if (vfio_pci_cfg_cap(cfg, pdev, cap, pos,
-				     vfio_pci_ext_room(pdev, pos), 4,
-				     pdev->cfg_size)) {
+				     vfio_pci_ext_room(pdev, pos), 4)) {
 			/*
 			 * The chain starts at 0x100 whatever happens: a
 			 * hidden first capability leaves an empty header
