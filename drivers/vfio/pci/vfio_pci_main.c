@@ -416,7 +416,7 @@ static void vfio_pci_request(struct vfio_device *vdev, unsigned int count)
 	vfio_pci_irq_request(to_vfio_pci_dev(vdev), count);
 }
 
-static const struct vfio_device_ops vfio_pci_ops = {
+const struct vfio_device_ops vfio_pci_ops = {
 	.name		= "vfio-pci",
 	.release	= vfio_pci_release,
 	.open_device	= vfio_pci_open_device,

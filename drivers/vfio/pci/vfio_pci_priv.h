@@ -200,6 +200,25 @@ static inline struct vfio_pci_dev *to_vfio_pci_dev(struct vfio_device *vdev)
 	return container_of(vdev, struct vfio_pci_dev, vdev);
 }
 
+/* Our vfio_device_ops: what tells our devices from other drivers'. */
+extern const struct vfio_device_ops vfio_pci_ops;
+
+/**
+ * vfio_pci_set_member - one of ours among the members of a device set
+ * @vdev: a member of a VFIO device set
+ *
+ * A device set is keyed by the slot or bus it resets, so a device bound
+ * to another VFIO PCI driver on the same slot or bus (a vfio-pci-core
+ * variant driver) is a member too; its container is not a struct
+ * vfio_pci_dev.
+ *
+ * Return: the device, or NULL when @vdev belongs to another driver.
+ */
+static inline struct vfio_pci_dev *vfio_pci_set_member(struct vfio_device *vdev)
+{
+	return vdev->ops == &vfio_pci_ops ? to_vfio_pci_dev(vdev) : NULL;
+}
+
 /* INTx is masked with PCI_COMMAND_INTX_DISABLE (and so can be shared). */
 static inline bool vfio_pci_intx_maskable(struct pci_dev *pdev)
 {

@@ -247,8 +247,10 @@ struct vfio_pci_proof {
 static int vfio_pci_check_in_set(struct pci_dev *dev, void *data)
 {
 	struct vfio_pci_proof *proof = data;
+	struct vfio_device *vdev;
 
-	if (vfio_find_device_in_devset(proof->dev_set, &dev->dev))
+	vdev = vfio_find_device_in_devset(proof->dev_set, &dev->dev);
+	if (vdev && vfio_pci_set_member(vdev))
 		return 0;
 	proof->blocker = dev;
 	return -EINVAL;
@@ -265,11 +267,6 @@ static bool vfio_pci_owned(struct vfio_device *vdev, struct file **files,
 	return false;
 }
 
-static struct vfio_pci_dev *vfio_pci_set_member(struct vfio_device *vdev)
-{
-	return to_vfio_pci_dev(vdev);
-}
-
 /* The first member of @dev_set that offers the VGA region, or NULL. */
 static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_set)
 {
@@ -278,7 +275,7 @@ static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
 		struct vfio_pci_dev *m = vfio_pci_set_member(cur);
 
-		if (m->has_vga)
+		if (m && m->has_vga)
 			return m;
 	}
 	return NULL;
@@ -311,6 +308,11 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 	int ret;
 
 	lockdep_assert_held(&dev_set->lock);
+
+	/* Only our own members can be quiesced (see vfio_pci_set_member()). */
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
+		if (!vfio_pci_set_member(cur))
+			return -EINVAL;
 
 	vga = vfio_pci_set_vga_member(dev_set);
 	if (vga && vfio_pci_vga_decode_get(vga)) {
