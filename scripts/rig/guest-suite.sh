@@ -18,6 +18,9 @@ devices=${RIG_DEVICES:-"0000:00:03.0 0000:01:00.0 0000:01:00.1 0000:02:00.0 0000
 vga_cards=${RIG_VGA_CARDS:-"0000:00:01.0 0000:01:00.0 0000:04:01.0"}
 export VFIO_SELFTESTS_VGA_BDFS="$vga_cards"
 st=/rig/selftests
+# The PF driver of the SR-IOV test (vfio_pci_probe_test), when the kernel has it.
+[ -f /rig/modules/pci-pf-stub.ko ] && [ ! -d /sys/bus/pci/drivers/pci-pf-stub ] &&
+	insmod /rig/modules/pci-pf-stub.ko
 
 begin() { echo "RIG-TEST-BEGIN $1"; }
 end() { echo "RIG-TEST-END $1 $2"; }
@@ -66,6 +69,7 @@ vfio_pci_nosnoop_test 0000:02:00.0
 vfio_pci_vgaarb_test 0000:01:00.0
 vfio_pci_isolation_test all
 vfio_pci_isolation_test 0000:00:01.0
+vfio_pci_probe_test 0000:05:00.0
 vgaarb-top 0000:01:00.0
 ${FUZZ_CALLS:+vfio_pci_fuzz together}
 ${FAIL_NTH:+vfio_pci_fail_nth all}

@@ -68,6 +68,12 @@ for m in vfio-pci-core vfio-pci; do
 	copy_module "$p" "$root/rig/modules/$m.ko"
 done
 
+# pci-pf-stub is kept aside too, for tests that need a PF driver which
+# enables VFs and nothing else (guest-suite.sh loads it); a kernel built
+# without it just has none.
+p=$(modinfo "${modinfo_args[@]}" -n pci-pf-stub 2>/dev/null) &&
+	case $p in (/*) copy_module "$p" "$root/rig/modules/pci-pf-stub.ko" ;; esac
+
 ours=${OUR_KO:-$top/drivers/vfio/pci/vfio-pci.ko}
 [ -f "$ours" ] && cp "$ours" "$root/rig/vfio-pci.ko"
 

@@ -133,7 +133,9 @@ fi
 # The GPU host: boot VGA and edu on the root bus; a GPU with its audio
 # function behind a root port (one IOMMU group); a virtio function with
 # MSI-X and FLR behind its own port; a legacy card behind a PCIe-to-PCI
-# bridge.
+# bridge; last, an SR-IOV physical function (an NVMe controller that can
+# enable one VF) behind a port of its own, after every other bus so that
+# the BDFs above stay what they were (it is 05:00.0, its VF 05:00.1).
 topology=(
 	-device "intel-iommu,intremap=on,caching-mode=on$snoop"
 	-device VGA,bus=pcie.0,addr=01.0
@@ -148,6 +150,9 @@ topology=(
 	-device pcie-root-port,id=rp3,bus=pcie.0,addr=06.0,chassis=3,slot=3
 	-device pcie-pci-bridge,id=br1,bus=rp3,addr=00.0
 	-device cirrus-vga,id=cirrus,bus=br1,addr=01.0
+	-device pcie-root-port,id=rp4,bus=pcie.0,addr=07.0,chassis=4,slot=4
+	-device nvme-subsys,id=sriovsub,nqn=vfio-vga-rig-sriov
+	-device "nvme,id=sriovpf,bus=rp4,addr=00.0,serial=rigpf0,subsys=sriovsub,sriov_max_vfs=1,sriov_vq_flexible=2,sriov_vi_flexible=1,max_ioqpairs=4,msix_qsize=4"
 )
 extra=()
 if [ -n "$hostfs" ]; then

@@ -136,8 +136,11 @@ static const struct vfio_pci_perm vfio_pci_err_perms[] = {
  * @id: capability ID
  * @hide: unlink it from the virtual chain; it reads as zero
  * @raw: its body passes through read-write (vendor-specific)
- * @len: its length at @pos, or NULL: it ends where the next one starts
- * @setup: extra permissions depending on the capability's contents
+ * @len: its length at @pos as the device describes it, or NULL: it ends
+ *	where the next one starts.  Never trusted as it is: see
+ *	vfio_pci_cfg_cap_len().
+ * @setup: extra permissions depending on the capability's contents, given
+ *	the capability's clamped length; touches nothing beyond it
  * @perms: register permissions, offsets relative to the capability
  * @nr_perms: entries in @perms
  */
@@ -147,7 +150,7 @@ struct vfio_pci_cap {
 	bool raw;
 	unsigned int (*len)(struct pci_dev *pdev, unsigned int pos);
 	void (*setup)(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
-		      unsigned int pos);
+		      unsigned int pos, unsigned int len);
 	const struct vfio_pci_perm *perms;
 	unsigned int nr_perms;
 };
@@ -198,30 +201,36 @@ static unsigned int vfio_pci_msi_len(struct pci_dev *pdev, unsigned int pos)
 	       (flags & PCI_MSI_FLAGS_MASKBIT ? 10 : 0);
 }
 
-/* MSI is programmed through SET_IRQS only: the whole body is virtual. */
+/*
+ * MSI is programmed through SET_IRQS only: the whole body is virtual.
+ * Which fields exist depends on the flags, and each is set only when it
+ * fits in @len, the room the capability really has.
+ */
 static void vfio_pci_msi_setup(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
-			       unsigned int pos)
+			       unsigned int pos, unsigned int len)
 {
-	unsigned int len = vfio_pci_msi_len(pdev, pos);
-	unsigned int data = PCI_MSI_DATA_32;
+	struct vfio_pci_perm perms[5];
+	unsigned int data = PCI_MSI_DATA_32, n = 0;
 	u16 flags;
 
 	pci_read_config_word(pdev, pos + PCI_MSI_FLAGS, &flags);
 	/* All virtual and read-only, then the fields the user may write. */
 	vfio_pci_cfg_fill(cfg, pos + PCI_MSI_FLAGS, len - PCI_MSI_FLAGS, 0xff, 0);
-	vfio_pci_cfg_set(cfg, pos + PCI_MSI_FLAGS, 2, 0xffff,
-			 PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
-	vfio_pci_cfg_set(cfg, pos + PCI_MSI_ADDRESS_LO, 4, ~0U, ~3U);
+	perms[n++] = (struct vfio_pci_perm)PERM(PCI_MSI_FLAGS, 2, 0xffff,
+						PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	perms[n++] = (struct vfio_pci_perm)PERM(PCI_MSI_ADDRESS_LO, 4, ~0U, ~3U);
 	if (flags & PCI_MSI_FLAGS_64BIT) {
-		vfio_pci_cfg_set(cfg, pos + PCI_MSI_ADDRESS_HI, 4, ~0U, ~0U);
+		perms[n++] = (struct vfio_pci_perm)PERM_VIRT_RW(PCI_MSI_ADDRESS_HI, 4);
 		data = PCI_MSI_DATA_64;
 	}
-	vfio_pci_cfg_set(cfg, pos + data, 2, 0xffff, 0xffff);
+	perms[n++] = (struct vfio_pci_perm)PERM_VIRT_RW(data, 2);
 	if (flags & PCI_MSI_FLAGS_MASKBIT) {
 		/* Mask bits are writable, pending bits read as zero. */
-		vfio_pci_cfg_set(cfg, pos + data + 4, 4, ~0U, ~0U);
-		memset(cfg->vconfig + pos + data + 8, 0, 4);
+		perms[n++] = (struct vfio_pci_perm)PERM_VIRT_RW(data + 4, 4);
+		if (data + 12 <= len)
+			memset(cfg->vconfig + pos + data + 8, 0, 4);
 	}
+	vfio_pci_cfg_apply(cfg, pos, len, perms, n);
 }
 
 static unsigned int vfio_pci_msix_len(struct pci_dev *pdev, unsigned int pos)
@@ -301,17 +310,37 @@ vfio_pci_find_cap(const struct vfio_pci_cap *caps, unsigned int nr, u16 id)
 }
 
 /*
- * Apply one capability at @pos whose generic length (up to the next one)
- * is @room.  Return true when it is hidden.
+ * The length of the capability at @pos: what the device says (@cap->len),
+ * clamped to @room, the bytes up to the next capability or the end of
+ * config space.  The one place a capability's length is read; everything
+ * after it (fills, permission tables, setup) stays within the result, so
+ * a malformed capability can neither reach past the tables nor give its
+ * permissions to its neighbour's bytes.  @room is at least @hdrlen: the
+ * chain's offsets are dword aligned.
  */
-static bool vfio_pci_cfg_cap(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
-			     const struct vfio_pci_cap *cap, unsigned int pos,
-			     unsigned int room, unsigned int hdrlen,
-			     unsigned int end)
+static unsigned int vfio_pci_cfg_cap_len(struct pci_dev *pdev,
+					 const struct vfio_pci_cap *cap,
+					 unsigned int pos, unsigned int room,
+					 unsigned int hdrlen)
 {
 	unsigned int len = cap && cap->len ? cap->len(pdev, pos) : room;
 
-	len = clamp(len, hdrlen, end - pos);
+	if (len > room) {
+		pci_warn_once(pdev, "capability %#x at %#x claims %u bytes, only %u before the next one: clamped\n",
+			      cap->id, pos, len, room);
+		pci_dbg(pdev, "capability %#x at %#x clamped from %u to %u bytes\n",
+			cap->id, pos, len, room);
+		len = room;
+	}
+	return max(len, hdrlen);
+}
+
+/* Apply one capability at @pos with @room up to the next one.  True: hidden. */
+static bool vfio_pci_cfg_cap(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
+			     const struct vfio_pci_cap *cap, unsigned int pos,
+			     unsigned int room, unsigned int hdrlen)
+{
+	unsigned int len = vfio_pci_cfg_cap_len(pdev, cap, pos, room, hdrlen);
 
 	if (cap && cap->hide) {
 		memset(cfg->vconfig + pos, 0, len);
@@ -327,7 +356,7 @@ static bool vfio_pci_cfg_cap(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
 	if (cap && cap->perms)
 		vfio_pci_cfg_apply(cfg, pos, len, cap->perms, cap->nr_perms);
 	if (cap && cap->setup)
-		cap->setup(cfg, pdev, pos);
+		cap->setup(cfg, pdev, pos, len);
 	return false;
 }
 
@@ -367,8 +396,7 @@ static void vfio_pci_cfg_std_caps(struct vfio_pci_cfg *cfg,
 		cap = vfio_pci_find_cap(vfio_pci_std_caps,
 					ARRAY_SIZE(vfio_pci_std_caps), id);
 		if (vfio_pci_cfg_cap(cfg, pdev, cap, pos,
-				     vfio_pci_std_room(pdev, pos), 2,
-				     PCI_CFG_SPACE_SIZE)) {
+				     vfio_pci_std_room(pdev, pos), 2)) {
 			cfg->vconfig[prev] = next & ~3;
 			continue;
 		}
@@ -413,8 +441,7 @@ static void vfio_pci_cfg_ext_caps(struct vfio_pci_cfg *cfg,
 					ARRAY_SIZE(vfio_pci_ext_caps),
 					PCI_EXT_CAP_ID(hdr));
 		if (vfio_pci_cfg_cap(cfg, pdev, cap, pos,
-				     vfio_pci_ext_room(pdev, pos), 4,
-				     pdev->cfg_size)) {
+				     vfio_pci_ext_room(pdev, pos), 4)) {
 			/*
 			 * The chain starts at 0x100 whatever happens: a
 			 * hidden first capability leaves an empty header
@@ -532,6 +559,9 @@ int vfio_pci_cfg_init(struct vfio_pci_dev *vpdev)
 	       size - PCI_STD_HEADER_SIZEOF);
 	vfio_pci_cfg_apply(cfg, 0, PCI_STD_HEADER_SIZEOF, vfio_pci_header_perms,
 			   ARRAY_SIZE(vfio_pci_header_perms));
+	/* INTx Disable is the user's own, clear at open like after a reset. */
+	put_unaligned_le16(get_unaligned_le16(cfg->vconfig + PCI_COMMAND) &
+			   ~PCI_COMMAND_INTX_DISABLE, cfg->vconfig + PCI_COMMAND);
 	vfio_pci_cfg_std_caps(cfg, pdev);
 	vfio_pci_cfg_ext_caps(cfg, pdev);
 	vfio_pci_cfg_init_bars(cfg, pdev);
@@ -741,6 +771,52 @@ static int __vfio_pci_cfg_write(struct vfio_pci_dev *vpdev, unsigned int pos,
 	return 0;
 }
 
+static bool vfio_pci_cfg_intx_disabled(struct vfio_pci_cfg *cfg)
+{
+	return get_unaligned_le16(cfg->vconfig + PCI_COMMAND) &
+	       PCI_COMMAND_INTX_DISABLE;
+}
+
+/*
+ * One naturally aligned piece of a user's write.  The command register
+ * needs company: a VGA card's I/O and memory enables can be its legacy
+ * routing, changed under the arbiter only; the virtual INTx Disable bit
+ * masks INTx, changed under irq.lock so that the mask follows the writes
+ * in their order.
+ */
+static int vfio_pci_cfg_write_piece(struct vfio_pci_dev *vpdev,
+				    unsigned int pos, unsigned int width,
+				    u32 val)
+{
+	bool decode = pos <= PCI_COMMAND && pos + width > PCI_COMMAND;
+	bool intx = pos <= PCI_COMMAND + 1 && pos + width > PCI_COMMAND + 1;
+	bool was, now;
+	int ret;
+
+	if (decode) {
+		ret = vfio_pci_vga_decode_get(vpdev);
+		if (ret)
+			return ret;
+	}
+	if (intx)
+		mutex_lock(&vpdev->irq.lock);
+
+	down_write(&vpdev->memory_lock);
+	was = vfio_pci_cfg_intx_disabled(vpdev->cfg);
+	ret = __vfio_pci_cfg_write(vpdev, pos, width, val);
+	now = vfio_pci_cfg_intx_disabled(vpdev->cfg);
+	up_write(&vpdev->memory_lock);
+
+	if (intx) {
+		if (was != now)
+			vfio_pci_intx_virt_disable(vpdev, now);
+		mutex_unlock(&vpdev->irq.lock);
+	}
+	if (decode)
+		vfio_pci_vga_decode_put(vpdev);
+	return ret;
+}
+
 static ssize_t vfio_pci_cfg_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 			       char __user *buf, size_t count, loff_t pos,
 			       bool write)
@@ -760,25 +836,10 @@ static ssize_t vfio_pci_cfg_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 
 		/* User copies stay outside memory_lock (see its comment). */
 		if (write) {
-			bool decode = pos <= PCI_COMMAND && pos + width > PCI_COMMAND;
-
 			if (copy_from_user(&le, buf + done, width))
 				return done ? done : -EFAULT;
-			/*
-			 * A VGA card's I/O and memory enables can be its
-			 * legacy routing: change them under the arbiter.
-			 */
-			if (decode) {
-				ret = vfio_pci_vga_decode_get(vpdev);
-				if (ret)
-					return done ? done : ret;
-			}
-			down_write(&vpdev->memory_lock);
-			ret = __vfio_pci_cfg_write(vpdev, pos, width,
-						   le32_to_cpu(le));
-			up_write(&vpdev->memory_lock);
-			if (decode)
-				vfio_pci_vga_decode_put(vpdev);
+			ret = vfio_pci_cfg_write_piece(vpdev, pos, width,
+						       le32_to_cpu(le));
 		} else {
 			down_read(&vpdev->memory_lock);
 			ret = __vfio_pci_cfg_read(vpdev, pos, width, &val);

@@ -13,6 +13,11 @@
  *
  * When INTx is not in use, the INTx disable bit stays set so that a device
  * the user programs cannot assert a line nobody handles.
+ *
+ * The user's own INTx Disable bit (PCI_COMMAND bit 10 of the config region)
+ * is virtual, and it masks INTx as a device would: while it is set nothing
+ * is signalled and no unmask gets past it; clearing it unmasks, and an
+ * interrupt still pending then is signalled.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -48,7 +53,7 @@ static bool __vfio_pci_intx_unmask(struct vfio_pci_dev *vpdev)
 	struct vfio_pci_irq_state *irqs = &vpdev->irq;
 
 	lockdep_assert_held(&irqs->intx_lock);
-	if (!irqs->intx_masked)
+	if (!irqs->intx_masked || irqs->intx_virt_disabled)
 		return false;
 	if (irqs->intx_exclusive)
 		enable_irq(vpdev->pdev->irq);
@@ -339,6 +344,33 @@ static int vfio_pci_intx_set_unmask(struct vfio_pci_dev *vpdev,
 	if (hdr->flags & VFIO_IRQ_SET_DATA_NONE || *(u8 *)data)
 		vfio_pci_intx_unmask(vpdev);
 	return 0;
+}
+
+/**
+ * vfio_pci_intx_virt_disable - the user wrote its INTx Disable bit
+ * @vpdev: the device
+ * @disable: the bit's new value
+ *
+ * Caller holds irq.lock (so that the bit and the mask state change in the
+ * order of the config writes).  With INTx in use, setting the bit masks
+ * INTx and clearing it unmasks, signalling an interrupt still pending;
+ * otherwise it is remembered for when INTx is enabled.
+ */
+void vfio_pci_intx_virt_disable(struct vfio_pci_dev *vpdev, bool disable)
+{
+	struct vfio_pci_irq_state *irqs = &vpdev->irq;
+	unsigned long flags;
+
+	lockdep_assert_held(&irqs->lock);
+
+	spin_lock_irqsave(&irqs->intx_lock, flags);
+	irqs->intx_virt_disabled = disable;
+	if (disable && irqs->type == VFIO_PCI_INTX_IRQ_INDEX)
+		__vfio_pci_intx_mask(vpdev);
+	spin_unlock_irqrestore(&irqs->intx_lock, flags);
+
+	if (!disable && irqs->type == VFIO_PCI_INTX_IRQ_INDEX)
+		vfio_pci_intx_unmask(vpdev);
 }
 
 /**

@@ -113,6 +113,8 @@ void vfio_pci_irq_init(struct vfio_pci_dev *vpdev)
  */
 void vfio_pci_irq_open(struct vfio_pci_dev *vpdev)
 {
+	/* The config region shows INTx Disable clear at open (vfio_pci_cfg.c). */
+	vpdev->irq.intx_virt_disabled = false;
 	if (vfio_pci_irq_count(vpdev, VFIO_PCI_INTX_IRQ_INDEX) &&
 	    vfio_pci_intx_maskable(vpdev->pdev))
 		pci_intx(vpdev->pdev, 0);

@@ -32,6 +32,10 @@ MODULE_PARM_DESC(disable_vga, "Do not offer the legacy VGA region (VFIO_PCI_VGA_
 module_param_named(disable_idle_d3, vfio_pci_params.disable_idle_d3, bool, 0444);
 MODULE_PARM_DESC(disable_idle_d3, "Keep devices that no user has open in D0 instead of letting runtime PM move them to D3hot (default: false)");
 
+static bool disable_denylist;
+module_param(disable_denylist, bool, 0444);
+MODULE_PARM_DESC(disable_denylist, "Bind devices of the denylist too: functions whose known errata make them unsafe to hand to an untrusted user (default: false)");
+
 static const struct vfio_pci_region_ops *
 vfio_pci_region(struct vfio_pci_dev *vpdev, unsigned int index)
 {
@@ -60,7 +64,7 @@ static int vfio_pci_check_alive(struct pci_dev *pdev)
 	u32 id;
 
 	if (pci_read_config_dword(pdev, PCI_VENDOR_ID, &id) || id == ~0U) {
-		pci_warn(pdev, "config space reads all-ones (dead or in D3cold); refusing to open\n");
+		dev_warn_ratelimited(&pdev->dev, "config space reads all-ones (dead or in D3cold); refusing to open\n");
 		return -ENODEV;
 	}
 	return 0;
@@ -412,7 +416,7 @@ static void vfio_pci_request(struct vfio_device *vdev, unsigned int count)
 	vfio_pci_irq_request(to_vfio_pci_dev(vdev), count);
 }
 
-static const struct vfio_device_ops vfio_pci_ops = {
+const struct vfio_device_ops vfio_pci_ops = {
 	.name		= "vfio-pci",
 	.release	= vfio_pci_release,
 	.open_device	= vfio_pci_open_device,
@@ -451,6 +455,77 @@ static bool vfio_pci_idle_d3(struct vfio_pci_dev *vpdev)
 	return !vfio_pci_params.disable_idle_d3 && !vpdev->has_vga;
 }
 
+/**
+ * struct vfio_pci_denied - a device vfio-pci does not bind by default
+ * @vendor: PCI vendor ID
+ * @device: PCI device ID
+ * @why: the reason, for the log line that refuses it
+ */
+struct vfio_pci_denied {
+	u16 vendor;
+	u16 device;
+	const char *why;
+};
+
+/*
+ * Functions with errata that let the user of the function reach beyond it
+ * even behind an IOMMU.  The same devices as stock's list, so that an
+ * administrator sees one policy whichever driver is installed.
+ */
+static const struct vfio_pci_denied vfio_pci_denylist[] = {
+	/* QuickAssist 1.x, PFs and VFs. */
+	{ PCI_VENDOR_ID_INTEL, 0x0435, "QuickAssist DH895xCC PF errata" },
+	{ PCI_VENDOR_ID_INTEL, 0x0443, "QuickAssist DH895xCC VF errata" },
+	{ PCI_VENDOR_ID_INTEL, 0x19e2, "QuickAssist C3xxx PF errata" },
+	{ PCI_VENDOR_ID_INTEL, 0x19e3, "QuickAssist C3xxx VF errata" },
+	{ PCI_VENDOR_ID_INTEL, 0x37c8, "QuickAssist C62x PF errata" },
+	{ PCI_VENDOR_ID_INTEL, 0x37c9, "QuickAssist C62x VF errata" },
+	/* The first Sapphire Rapids accelerators; later device IDs are fixed. */
+	{ PCI_VENDOR_ID_INTEL, 0x0b25, "Sapphire Rapids DSA security erratum" },
+	{ PCI_VENDOR_ID_INTEL, 0x0cfe, "Sapphire Rapids IAA security erratum" },
+};
+
+/*
+ * Whether the denylist keeps @pdev from being bound: -EINVAL (as stock)
+ * with a line naming the device and the reason, unless disable_denylist
+ * is set, which is said once per device too.
+ */
+static int vfio_pci_check_denylist(struct pci_dev *pdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vfio_pci_denylist); i++) {
+		const struct vfio_pci_denied *d = &vfio_pci_denylist[i];
+
+		if (pdev->vendor != d->vendor || pdev->device != d->device)
+			continue;
+		if (disable_denylist) {
+			pci_warn(pdev, "%04x:%04x is on the denylist (%s, unsafe for an untrusted user); bound anyway: disable_denylist is set\n",
+				 d->vendor, d->device, d->why);
+			return 0;
+		}
+		pci_warn(pdev, "%04x:%04x is on the denylist (%s, unsafe for an untrusted user): not bound; see disable_denylist\n",
+			 d->vendor, d->device, d->why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * A physical function with its VFs enabled is not ours to take: the VFs
+ * belong to their own users, any reset of the PF (at open, at close,
+ * VFIO_DEVICE_RESET) would take them away, and disabling them here would
+ * pull them from under their drivers.  -EBUSY, as stock.
+ */
+static int vfio_pci_check_sriov(struct pci_dev *pdev)
+{
+	if (!pci_num_vf(pdev))
+		return 0;
+	pci_warn(pdev, "SR-IOV physical function with %d VFs enabled: not bound; disable them first (sriov_numvfs)\n",
+		 pci_num_vf(pdev));
+	return -EBUSY;
+}
+
 static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct vfio_pci_dev *vpdev;
@@ -459,6 +534,13 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/* Bridges and CardBus bridges have no business in a guest. */
 	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL)
 		return -EINVAL;
+
+	ret = vfio_pci_check_denylist(pdev);
+	if (ret)
+		return ret;
+	ret = vfio_pci_check_sriov(pdev);
+	if (ret)
+		return ret;
 
 	vpdev = vfio_alloc_device(vfio_pci_dev, vdev, &pdev->dev, &vfio_pci_ops);
 	if (IS_ERR(vpdev))

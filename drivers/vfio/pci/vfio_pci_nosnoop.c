@@ -76,7 +76,7 @@ static void vfio_pci_nosnoop_clear(struct pci_dev *pdev)
 {
 	if (pcie_capability_clear_word(pdev, PCI_EXP_DEVCTL,
 				       PCI_EXP_DEVCTL_NOSNOOP_EN))
-		pci_warn(pdev, "no-snoop: could not clear Enable No Snoop\n");
+		dev_warn_ratelimited(&pdev->dev, "no-snoop: could not clear Enable No Snoop\n");
 }
 
 /**
@@ -86,7 +86,9 @@ static void vfio_pci_nosnoop_clear(struct pci_dev *pdev)
  *
  * Under allow, Enable No Snoop becomes a hardware bit of the config region;
  * under deny it stays virtual (vfio_pci_cfg.c) and the device's bit is
- * cleared.  The effective policy is logged, naming the device.
+ * cleared.  The effective policy is logged, naming the device, at the
+ * first open after the bind only: it cannot change while the module is
+ * loaded, and a user who opens the device in a loop must not fill the log.
  */
 void vfio_pci_nosnoop_open(struct vfio_pci_dev *vpdev)
 {
@@ -115,8 +117,13 @@ void vfio_pci_nosnoop_open(struct vfio_pci_dev *vpdev)
 		break;
 	}
 
-	pci_info(pdev, "no-snoop: %s (%s)\n",
-		 vpdev->nosnoop_deny ? "deny" : "allow", why);
+	if (!vpdev->nosnoop_logged)
+		pci_info(pdev, "no-snoop: %s (%s)\n",
+			 vpdev->nosnoop_deny ? "deny" : "allow", why);
+	else
+		pci_dbg(pdev, "no-snoop: %s (%s)\n",
+			vpdev->nosnoop_deny ? "deny" : "allow", why);
+	vpdev->nosnoop_logged = true;
 
 	if (vpdev->nosnoop_deny)
 		vfio_pci_nosnoop_clear(pdev);

@@ -73,8 +73,10 @@ struct vfio_pci_vector {
  * @lock: serialises interrupt configuration (VFIO_DEVICE_SET_IRQS, the
  *	request and error callbacks, release at close) and protects every
  *	other field but the INTx mask state.  Nesting: taken inside the VFIO
- *	core's dev_set->lock (held around close_device) and outside
- *	memory_lock and @intx_lock; never taken while memory_lock is held.
+ *	core's dev_set->lock (held around close_device) and the VGA
+ *	arbiter's hold (a config write of PCI_COMMAND takes it after
+ *	vfio_pci_vga_decode_get()), and outside memory_lock and @intx_lock;
+ *	never taken while memory_lock is held.
  * @type: the index in use, VFIO_PCI_INTX/MSI/MSIX_IRQ_INDEX, or
  *	VFIO_PCI_NUM_IRQS when none is (only one at a time)
  * @intx_lock: protects @intx_masked and @intx_trigger against the hard
@@ -84,6 +86,9 @@ struct vfio_pci_vector {
  *	with @intx_exclusive, at the interrupt controller
  * @intx_exclusive: the line is owned exclusively and masked with
  *	disable_irq_nosync() (nointxmask, or no PCI 2.3 INTx masking)
+ * @intx_virt_disabled: the user's virtual INTx Disable bit is set: INTx
+ *	stays masked whatever unmasks it.  Written under @lock and
+ *	@intx_lock (cleared at open), read under either.
  * @intx_trigger: INTx's eventfd
  * @intx_unmask: the unmask eventfd (the VFIO core's virqfd), or NULL
  * @intx_name: INTx's handler name in /proc/interrupts
@@ -99,6 +104,7 @@ struct vfio_pci_irq_state {
 	spinlock_t intx_lock;		/* INTx mask state; see above */
 	bool intx_masked;
 	bool intx_exclusive;
+	bool intx_virt_disabled;
 	struct eventfd_ctx *intx_trigger;
 	struct virqfd *intx_unmask;
 	char *intx_name;
@@ -122,6 +128,8 @@ struct vfio_pci_irq_state {
  * @nosnoop_deny: the device's Enable No Snoop is held clear while it is
  *	open (the nosnoop= policy taken at open); written at open under
  *	dev_set->lock
+ * @nosnoop_logged: the policy was logged since the bind (later opens log
+ *	it at debug level); written at open under dev_set->lock
  * @memory_lock: the memory-enable lock.  Held for read by everything that
  *	touches the BARs or ROM through the hardware (BAR read/write, the
  *	mmap fault handler, ioeventfd writes), held for write by everything
@@ -164,6 +172,7 @@ struct vfio_pci_dev {
 	bool reset_works;
 	struct pci_saved_state *saved_state;
 	bool nosnoop_deny;
+	bool nosnoop_logged;
 
 	/* device access: the bottom layer, config, BARs, ROM */
 	struct rw_semaphore memory_lock;
@@ -204,6 +213,25 @@ static inline int vfio_pci_copy_arg(void *dst, const void __user *arg,
 static inline struct vfio_pci_dev *to_vfio_pci_dev(struct vfio_device *vdev)
 {
 	return container_of(vdev, struct vfio_pci_dev, vdev);
+}
+
+/* Our vfio_device_ops: what tells our devices from other drivers'. */
+extern const struct vfio_device_ops vfio_pci_ops;
+
+/**
+ * vfio_pci_set_member - one of ours among the members of a device set
+ * @vdev: a member of a VFIO device set
+ *
+ * A device set is keyed by the slot or bus it resets, so a device bound
+ * to another VFIO PCI driver on the same slot or bus (a vfio-pci-core
+ * variant driver) is a member too; its container is not a struct
+ * vfio_pci_dev.
+ *
+ * Return: the device, or NULL when @vdev belongs to another driver.
+ */
+static inline struct vfio_pci_dev *vfio_pci_set_member(struct vfio_device *vdev)
+{
+	return vdev->ops == &vfio_pci_ops ? to_vfio_pci_dev(vdev) : NULL;
 }
 
 /* INTx is masked with PCI_COMMAND_INTX_DISABLE (and so can be shared). */
@@ -366,6 +394,7 @@ void vfio_pci_irq_error(struct vfio_pci_dev *vpdev);
 int vfio_pci_intx_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
 		      void *data);
 void vfio_pci_intx_disable(struct vfio_pci_dev *vpdev);
+void vfio_pci_intx_virt_disable(struct vfio_pci_dev *vpdev, bool disable);
 
 /* vfio_pci_msi.c */
 int vfio_pci_msi_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,

@@ -247,8 +247,10 @@ struct vfio_pci_proof {
 static int vfio_pci_check_in_set(struct pci_dev *dev, void *data)
 {
 	struct vfio_pci_proof *proof = data;
+	struct vfio_device *vdev;
 
-	if (vfio_find_device_in_devset(proof->dev_set, &dev->dev))
+	vdev = vfio_find_device_in_devset(proof->dev_set, &dev->dev);
+	if (vdev && vfio_pci_set_member(vdev))
 		return 0;
 	proof->blocker = dev;
 	return -EINVAL;
@@ -265,11 +267,6 @@ static bool vfio_pci_owned(struct vfio_device *vdev, struct file **files,
 	return false;
 }
 
-static struct vfio_pci_dev *vfio_pci_set_member(struct vfio_device *vdev)
-{
-	return to_vfio_pci_dev(vdev);
-}
-
 /* The first member of @dev_set that offers the VGA region, or NULL. */
 static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_set)
 {
@@ -278,7 +275,7 @@ static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
 		struct vfio_pci_dev *m = vfio_pci_set_member(cur);
 
-		if (m->has_vga)
+		if (m && m->has_vga)
 			return m;
 	}
 	return NULL;
@@ -311,6 +308,11 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 	int ret;
 
 	lockdep_assert_held(&dev_set->lock);
+
+	/* Only our own members can be quiesced (see vfio_pci_set_member()). */
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
+		if (!vfio_pci_set_member(cur))
+			return -EINVAL;
 
 	vga = vfio_pci_set_vga_member(dev_set);
 	if (vga && vfio_pci_vga_decode_get(vga)) {
@@ -399,9 +401,9 @@ int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 	ret = vfio_pci_get_group_files(hdr.count, arg->group_fds, files, &got);
 	if (ret) {
 		if (ret != -EFAULT)
-			pci_info(pdev, "hot reset refused: group_fds[%u] is %s\n",
-				 ret == -EBADF ? got : got - 1,
-				 ret == -EBADF ? "not an open fd" : "not a VFIO group");
+			pci_dbg(pdev, "hot reset refused: group_fds[%u] is %s\n",
+				ret == -EBADF ? got : got - 1,
+				ret == -EBADF ? "not an open fd" : "not a VFIO group");
 		goto out_put_files;
 	}
 
@@ -409,17 +411,17 @@ int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 
 	ret = vfio_pci_walk_affected(pdev, vfio_pci_check_in_set, &proof);
 	if (ret) {
-		pci_info(pdev, "hot reset refused: %s shares the reset but is %s%s\n",
-			 pci_name(proof.blocker),
-			 proof.blocker->driver ? "bound to " : "not bound to vfio-pci",
-			 proof.blocker->driver ? proof.blocker->driver->name : "");
+		pci_info_ratelimited(pdev, "hot reset refused: %s shares the reset but is %s%s\n",
+				     pci_name(proof.blocker),
+				     proof.blocker->driver ? "bound to " : "not bound to vfio-pci",
+				     proof.blocker->driver ? proof.blocker->driver->name : "");
 		goto out_unlock;
 	}
 
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
 		if (!vfio_pci_owned(cur, files, hdr.count)) {
-			pci_info(pdev, "hot reset refused: no group fd given for %s\n",
-				 dev_name(cur->dev));
+			pci_info_ratelimited(pdev, "hot reset refused: no group fd given for %s\n",
+					     dev_name(cur->dev));
 			ret = -EINVAL;
 			goto out_unlock;
 		}
@@ -427,7 +429,7 @@ int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 
 	ret = __vfio_pci_reset_set(vpdev, true);
 	if (ret)
-		pci_info(pdev, "hot reset failed: %d\n", ret);
+		pci_info_ratelimited(pdev, "hot reset failed: %d\n", ret);
 
 out_unlock:
 	mutex_unlock(&dev_set->lock);

@@ -837,6 +837,45 @@ TEST_F(vfio_pci_irq, edu_intx)
 	close(efd);
 }
 
+/*
+ * The user's INTx Disable bit (PCI_COMMAND bit 10, virtual) holds INTx
+ * back: nothing is signalled while it is set, and an interrupt still
+ * pending when it is cleared is signalled then.
+ */
+TEST_F(vfio_pci_irq, edu_intx_held_by_command_bit)
+{
+	const unsigned int intx = VFIO_PCI_INTX_IRQ_INDEX;
+	int efd = vfio_eventfd_new();
+	const char *why = edu_ready(&self->dev);
+	__u16 cmd;
+
+	if (why)
+		SKIP(return, "%s: %s", bdf, why);
+	ASSERT_EQ(0, set_efd(&self->dev, intx, 0, efd));
+	cmd = vfio_cfg_read(&self->dev, PCI_COMMAND, 2);
+
+	vfio_cfg_write(&self->dev, PCI_COMMAND, 2, cmd | PCI_COMMAND_INTX_DISABLE);
+	ASSERT_TRUE(vfio_cfg_read(&self->dev, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE);
+	edu_write(&self->dev, EDU_IRQ_RAISE, 1);
+	EXPECT_EQ(0, vfio_eventfd_wait(efd, QUIET_MS));
+	/* An unmask does not get past the bit either. */
+	ASSERT_EQ(0, __vfio_set_irqs(&self->dev, NONE_UNMASK, intx, 0, 1, NULL));
+	EXPECT_EQ(0, vfio_eventfd_wait(efd, QUIET_MS));
+
+	vfio_cfg_write(&self->dev, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_INTX_DISABLE);
+	EXPECT_LE(1, vfio_eventfd_wait(efd, FIRE_MS));
+	edu_write(&self->dev, EDU_IRQ_ACK, 1);
+	ASSERT_EQ(0, __vfio_set_irqs(&self->dev, NONE_UNMASK, intx, 0, 1, NULL));
+	EXPECT_EQ(0, vfio_eventfd_wait(efd, QUIET_MS));
+
+	/* Delivered as before once the bit is clear. */
+	edu_write(&self->dev, EDU_IRQ_RAISE, 1);
+	EXPECT_LE(1, vfio_eventfd_wait(efd, FIRE_MS));
+	edu_write(&self->dev, EDU_IRQ_ACK, 1);
+	ASSERT_EQ(0, disable(&self->dev, intx));
+	close(efd);
+}
+
 TEST_F(vfio_pci_irq, edu_msi)
 {
 	const unsigned int msi = VFIO_PCI_MSI_IRQ_INDEX;

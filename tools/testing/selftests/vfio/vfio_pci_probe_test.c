@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What vfio-pci refuses to bind: a physical function whose SR-IOV virtual
+ * functions are enabled (they belong to someone else, and every reset of
+ * the PF would take them away), and the devices of the denylist (unless
+ * disable_denylist says otherwise).
+ *
+ * Usage: vfio_pci_probe_test [harness options] BDF
+ * BDF is an SR-IOV capable PF that is *not* bound to vfio-pci (the rig's
+ * 0000:05:00.0, an NVMe controller).  The PF driver that enables the VFs is
+ * pci-pf-stub; the test binds the PF to it, and gives the PF back unbound
+ * with driver_override cleared, its VFs disabled.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "vfio_util.h"
+#include "kselftest_harness.h"
+
+static const char *bdf;
+
+static int dev_write(const char *attr, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", bdf, attr);
+	return vfio_write_file(path, val);
+}
+
+static int drv_write(const char *drv, const char *attr, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/%s", drv, attr);
+	return vfio_write_file(path, val);
+}
+
+static bool bound_to(const char *drv)
+{
+	char name[64];
+
+	return !vfio_sysfs_driver(bdf, name, sizeof(name)) && !strcmp(name, drv);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* Unbind from whatever driver, and bind to @drv through driver_override. */
+static int bind_to(const char *drv)
+{
+	char name[64];
+	int ret;
+
+	if (!vfio_sysfs_driver(bdf, name, sizeof(name))) {
+		if (!strcmp(name, drv))
+			return 0;
+		ret = drv_write(name, "unbind", bdf);
+		if (ret)
+			return ret;
+	}
+	ret = dev_write("driver_override", drv);
+	if (ret)
+		return ret;
+	return drv_write(drv, "bind", bdf);
+}
+
+/* The PF as it came: no VFs, no driver, no override. */
+static void put_back(void)
+{
+	char name[64];
+
+	if (bound_to("pci-pf-stub"))
+		dev_write("sriov_numvfs", "0");
+	if (!vfio_sysfs_driver(bdf, name, sizeof(name)))
+		drv_write(name, "unbind", bdf);
+	dev_write("driver_override", "\n");
+}
+
+/* Why the PF cannot be used here, or NULL. */
+static const char *pf_unusable(void)
+{
+	unsigned long total;
+	char name[64];
+
+	if (vfio_sysfs_read_hex(bdf, "sriov_totalvfs", &total) || !total)
+		return "not an SR-IOV physical function";
+	if (!vfio_sysfs_driver(bdf, name, sizeof(name)) &&
+	    strcmp(name, "pci-pf-stub") && strcmp(name, "vfio-pci"))
+		return "bound to another driver";
+	if (!exists("/sys/bus/pci/drivers/pci-pf-stub"))
+		return "no pci-pf-stub driver (load pci-pf-stub.ko)";
+	if (!exists("/sys/bus/pci/drivers/vfio-pci"))
+		return "vfio-pci is not loaded";
+	return NULL;
+}
+
+/*
+ * With one VF enabled the PF is refused with -EBUSY, like stock: opening
+ * or resetting it would reset the VF, which is not the user's.  Without
+ * VFs it binds.
+ */
+TEST(sriov_pf_with_vfs_refused)
+{
+	const char *why = pf_unusable();
+	int ret;
+
+	if (why)
+		SKIP(return, "%s: %s", bdf, why);
+
+	ASSERT_EQ(0, bind_to("pci-pf-stub"));
+	ret = dev_write("sriov_numvfs", "1");
+	if (ret) {
+		put_back();
+		SKIP(return, "%s: cannot enable a VF: %d", bdf, ret);
+	}
+	ASSERT_EQ(0, drv_write("pci-pf-stub", "unbind", bdf));
+
+	ret = bind_to("vfio-pci");
+	EXPECT_EQ(-EBUSY, ret);
+	EXPECT_FALSE(bound_to("vfio-pci"));
+
+	/* Back to pci-pf-stub to disable the VF, then vfio-pci must take it. */
+	if (bound_to("vfio-pci"))
+		drv_write("vfio-pci", "unbind", bdf);
+	ASSERT_EQ(0, bind_to("pci-pf-stub"));
+	ASSERT_EQ(0, dev_write("sriov_numvfs", "0"));
+	ret = bind_to("vfio-pci");
+	put_back();
+	ASSERT_EQ(0, ret);
+}
+
+/* The denylist's override exists on both drivers, read-only, off by default. */
+TEST(denylist_parameter)
+{
+	const char *p = "/sys/module/vfio_pci/parameters/disable_denylist";
+	struct stat st;
+	char c = 0;
+	int fd;
+
+	ASSERT_EQ(0, stat(p, &st)) TH_LOG("%s missing", p);
+	ASSERT_EQ(0, st.st_mode & 0222);
+	fd = open(p, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, read(fd, &c, 1));
+	close(fd);
+	ASSERT_EQ('N', c);
+}
+
+int main(int argc, char *argv[])
+{
+	bdf = vfio_selftests_get_bdf(&argc, argv);
+	return test_harness_run(argc, argv);
+}
