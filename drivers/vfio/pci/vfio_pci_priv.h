@@ -115,6 +115,15 @@ struct vfio_pci_irq_state {
  * @pdev: the PCI function
  * @has_vga: the VGA region is offered (VGA class and not disable_vga);
  *	constant after probe
+ * @vga_boot: @has_vga and the device was the arbiter's default (boot)
+ *	device at probe: its own enables are legacy routing (vfio_pci_vga.c);
+ *	constant after probe
+ * @vga_lock: held for read by each VGA region access (around its arbiter
+ *	hold) and for write by resets of the device, which so wait for
+ *	accesses in flight and keep new ones out: no routing to the device
+ *	can begin while a reset rewrites its bridge's control register.
+ *	Nesting: outermost of the device's locks, outside the arbiter and
+ *	@memory_lock; inside the VFIO core's dev_set->lock.
  * @reset_works: a function reset worked at open; reported as
  *	VFIO_DEVICE_FLAGS_RESET.  Written under dev_set->lock.
  * @saved_state: config state as found at open, restored at close.
@@ -151,6 +160,8 @@ struct vfio_pci_dev {
 	struct vfio_device vdev;
 	struct pci_dev *pdev;
 	bool has_vga;
+	bool vga_boot;
+	struct rw_semaphore vga_lock;
 	bool reset_works;
 	struct pci_saved_state *saved_state;
 	bool nosnoop_deny;
@@ -262,6 +273,8 @@ int vfio_pci_vga_probe(struct vfio_pci_dev *vpdev);
 void vfio_pci_vga_remove(struct vfio_pci_dev *vpdev);
 int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev);
 void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev);
+int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev, struct pci_dev **held);
+void vfio_pci_vga_route_end(struct pci_dev *held);
 int vfio_pci_vga_init(void);
 void vfio_pci_vga_exit(void);
 
@@ -285,6 +298,17 @@ static inline int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev)
 }
 
 static inline void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev)
+{
+}
+
+static inline int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev,
+					   struct pci_dev **held)
+{
+	*held = NULL;
+	return 0;
+}
+
+static inline void vfio_pci_vga_route_end(struct pci_dev *held)
 {
 }
 

@@ -15,7 +15,9 @@
  *
  * Locking: the VFIO core's dev_set->lock is the outer lock (the core holds
  * it around open and close; the hot reset takes it).  Under it, each reset
- * device's memory_lock is taken for write, which blocks BAR, ROM and mmap
+ * device's vga_lock is taken for write (VGA region accesses wait), then
+ * the VGA arbiter when legacy routing needs it (vfio_pci_vga_route_begin()),
+ * then each device's memory_lock for write, which blocks BAR, ROM and mmap
  * access for the duration of the reset; the PCI core then takes the
  * devices' locks (trylock: -EAGAIN when one is busy).
  */
@@ -114,25 +116,29 @@ int vfio_pci_reset_assign_set(struct vfio_pci_dev *vpdev)
  *
  * Interrupts and ioeventfds are torn down (the registers they point at are
  * reset), memory access is blocked and mmaps are zapped while the PCI core
- * resets the function with the best method it has for
- * this device alone (honouring the administrator's reset_method, quirks
- * and the no-reset flags); it saves and restores config state around the
- * reset and waits for the device to answer again.
+ * resets the function with the best method it has for this device alone
+ * (honouring the administrator's reset_method, quirks and the no-reset
+ * flags); it saves and restores config state around the reset and waits
+ * for the device to answer again.  VGA region accesses wait, and legacy
+ * routing is kept safe from the reset (vfio_pci_vga_route_begin()).
  *
  * Return: 0; -EINVAL when the device has no usable reset; -EAGAIN when
  * the device is locked by another path; -EINTR on a signal while waiting
- * for the VGA arbiter; other -errno from the PCI core.
+ * for VGA accesses or the VGA arbiter; other -errno from the PCI core.
  */
 int vfio_pci_reset_function(struct vfio_pci_dev *vpdev)
 {
+	struct pci_dev *vga_held;
 	int ret;
 
 	if (!vpdev->reset_works)
 		return -EINVAL;
 
-	ret = vfio_pci_vga_decode_get(vpdev);
+	if (down_write_killable(&vpdev->vga_lock))
+		return -EINTR;
+	ret = vfio_pci_vga_route_begin(vpdev, &vga_held);
 	if (ret)
-		return ret;
+		goto out_unlock_vga;
 
 	vfio_pci_irq_disable(vpdev);
 	vfio_pci_ioeventfd_release(vpdev);
@@ -144,7 +150,9 @@ int vfio_pci_reset_function(struct vfio_pci_dev *vpdev)
 	__vfio_pci_memory_sync(vpdev);
 	up_write(&vpdev->memory_lock);
 
-	vfio_pci_vga_decode_put(vpdev);
+	vfio_pci_vga_route_end(vga_held);
+out_unlock_vga:
+	up_write(&vpdev->vga_lock);
 	return ret;
 }
 
@@ -288,17 +296,20 @@ static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_
  * Reset the slot or bus of @vpdev with every member of its set quiesced.
  * Called with dev_set->lock held, after the proof was checked.
  *
- * A secondary bus reset rewrites the bridge control register above the set
- * from a copy read before the reset's delay.  When the set holds a VGA
- * card, that register's VGA enable is the arbiter's routing to it, and an
- * arbiter decision made during the delay would be undone: the card would
- * then answer legacy cycles routed to another one.  Holding the card's
- * legacy resources for the reset freezes all routing (every other card's
- * get conflicts with them) with the bridge pointing at the card, so the
- * copy stays right.  One member is enough, and the only safe choice: two
- * members on one bus would wait for each other.  The wait for the arbiter
- * is interruptible; with @must_route false (the reset at release, which a
- * dying process must not skip) a signal only costs the hold.
+ * A secondary bus reset rewrites the control register of the bridge above
+ * the set from a copy read before the reset's delay.  When the set holds a
+ * VGA card, that register's VGA enable is the arbiter's routing to it, and
+ * an arbiter decision made during the delay would be undone.  Instead of
+ * holding the arbiter for the whole reset (seconds on real hardware, with
+ * every VGA user of the host waiting), the members' VGA accesses are kept
+ * out (vga_lock) and a routing held by a member goes back to the host's
+ * boot card first (vfio_pci_vga_route_begin()): the bridge's VGA enable is
+ * then clear, only a member could set it, and the copy stays right.  The
+ * next region access of a member routes to it again.  Only when the boot
+ * card itself is reset with the set is the arbiter held throughout.  The
+ * wait for the arbiter is interruptible; with @must_route false (the
+ * reset at release, which a dying process must not skip) a signal means
+ * another card holds the routing, and the reset goes ahead.
  *
  * Return: 0, -EINTR on a signal while waiting for the arbiter (only with
  * @must_route), or the PCI core's -errno.
@@ -307,17 +318,23 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 {
 	struct vfio_device_set *dev_set = vpdev->vdev.dev_set;
 	struct vfio_pci_dev *vga;
+	struct pci_dev *vga_held = NULL;
 	struct vfio_device *cur;
-	int ret;
+	int ret = 0;
 
 	lockdep_assert_held(&dev_set->lock);
 
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
+		down_write_nest_lock(&vfio_pci_set_member(cur)->vga_lock,
+				     &dev_set->lock);
+
 	vga = vfio_pci_set_vga_member(dev_set);
-	if (vga && vfio_pci_vga_decode_get(vga)) {
-		if (must_route)
-			return -EINTR;
+	if (vga && vfio_pci_vga_route_begin(vga, &vga_held)) {
+		if (must_route) {
+			ret = -EINTR;
+			goto out_unlock_vga;
+		}
 		pci_dbg(vpdev->pdev, "set reset without the VGA arbiter: signal pending\n");
-		vga = NULL;
 	}
 
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
@@ -336,8 +353,11 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 		__vfio_pci_memory_sync(m);
 		up_write(&m->memory_lock);
 	}
-	if (vga)
-		vfio_pci_vga_decode_put(vga);
+	vfio_pci_vga_route_end(vga_held);
+
+out_unlock_vga:
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
+		up_write(&vfio_pci_set_member(cur)->vga_lock);
 	return ret;
 }
 
