@@ -133,6 +133,7 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	vfio_pci_memory_sync(vpdev);
 	vfio_pci_irq_open(vpdev);
 	vfio_pci_vga_route_end(vga_held);
+	vpdev->needs_reset = true;
 	return 0;
 
 out_free_state:
@@ -173,8 +174,13 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 	if (vfio_pci_vga_route_begin(vpdev, &vga_held))
 		vga_held = NULL;
 
-	if (vpdev->reset_works && pci_try_reset_function(pdev))
-		pci_dbg(pdev, "reset at close failed\n");
+	/* A device reset on its own here needs no reset of its set. */
+	if (vpdev->reset_works) {
+		if (!pci_try_reset_function(pdev))
+			vpdev->needs_reset = false;
+		else
+			pci_dbg(pdev, "reset at close failed\n");
+	}
 
 	if (vpdev->saved_state &&
 	    !pci_load_and_free_saved_state(pdev, &vpdev->saved_state))

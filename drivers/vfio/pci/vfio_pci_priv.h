@@ -126,6 +126,9 @@ struct vfio_pci_irq_state {
  *	@memory_lock; inside the VFIO core's dev_set->lock.
  * @reset_works: a function reset worked at open; reported as
  *	VFIO_DEVICE_FLAGS_RESET.  Written under dev_set->lock.
+ * @needs_reset: opened since the device was last reset with its set, and
+ *	not reset on its own at its close: the set is reset when its last
+ *	device is closed.  Under dev_set->lock.
  * @saved_state: config state as found at open, restored at close.
  *	Written under dev_set->lock.
  * @nosnoop_deny: the device's Enable No Snoop is held clear while it is
@@ -163,6 +166,7 @@ struct vfio_pci_dev {
 	bool vga_boot;
 	struct rw_semaphore vga_lock;
 	bool reset_works;
+	bool needs_reset;
 	struct pci_saved_state *saved_state;
 	bool nosnoop_deny;
 

@@ -10,8 +10,9 @@
  * device it touches: the group fds of those devices.
  *
  * Devices that share a slot or bus reset form a VFIO device set.  When the
- * last open device of a set is closed, the whole set is reset once, if all
- * its devices are ours, so that the next user gets clean hardware.
+ * last open device of a set is closed and some device of it could not be
+ * reset on its own, the whole set is reset once, if all its devices are
+ * ours, so that the next user gets clean hardware.
  *
  * Locking: the VFIO core's dev_set->lock is the outer lock (the core holds
  * it around open and close; the hot reset takes it).  Under it, each reset
@@ -352,6 +353,8 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 		vfio_pci_nosnoop_reapply(m);
 		__vfio_pci_memory_sync(m);
 		up_write(&m->memory_lock);
+		if (!ret)
+			m->needs_reset = false;
 	}
 	vfio_pci_vga_route_end(vga_held);
 
@@ -458,14 +461,30 @@ out_put_files:
 	return ret;
 }
 
+/* Some member was opened and not reset on its own since the set's last reset. */
+static bool vfio_pci_set_needs_reset(struct vfio_device_set *dev_set)
+{
+	struct vfio_device *cur;
+
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
+		if (vfio_pci_set_member(cur)->needs_reset)
+			return true;
+	return false;
+}
+
 /**
  * vfio_pci_reset_set_on_last_close - reset the set its last user released
  * @vpdev: the device being closed (dev_set->lock held by the VFIO core)
  *
- * When the device being closed is the last open one of its set, and every
- * device the reset touches is ours, the slot or bus is reset once so that
- * the next user gets clean hardware.  Nothing happens when some affected
- * device belongs to another driver or to no driver.
+ * When the device being closed is the last open one of its set, some
+ * device of the set was used and could not be reset on its own at its
+ * close (no function reset, or it failed) nor by a hot reset since, and
+ * every device the reset touches is ours, the slot or bus is reset once so
+ * that the next user gets clean hardware.  This is stock's policy: a bus
+ * or slot reset costs far more than a function reset (the link retrains;
+ * on PCIe a second or more) and adds nothing when every device was reset
+ * already.  Nothing happens when some affected device belongs to another
+ * driver or to no driver.
  */
 void vfio_pci_reset_set_on_last_close(struct vfio_pci_dev *vpdev)
 {
@@ -478,6 +497,10 @@ void vfio_pci_reset_set_on_last_close(struct vfio_pci_dev *vpdev)
 	/* A set of its own was reset by close_device already, if it could. */
 	if (dev_set->set_id == vpdev || vfio_device_set_open_count(dev_set) > 1)
 		return;
+	if (!vfio_pci_set_needs_reset(dev_set)) {
+		pci_dbg(vpdev->pdev, "set not reset at release: every device was reset on its own\n");
+		return;
+	}
 	ret = vfio_pci_walk_affected(vpdev->pdev, vfio_pci_check_in_set, &proof);
 	if (ret) {
 		pci_dbg(vpdev->pdev, "set not reset at release: %s is not ours\n",

@@ -12,6 +12,7 @@
  * then ignores register writes: hda_write_wakeen() brings it out first.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -366,6 +367,106 @@ TEST(release_resets_the_set)
 	ASSERT_EQ(0, bar_read16(&h, 0, HDA_WAKEEN, &v));
 	ASSERT_EQ(0, v) TH_LOG("WAKEEN survived the release of the set");
 	vfio_dev_close(&h);
+}
+
+/* Hits of a kprobe on the PCI core's secondary bus reset (tracefs). */
+static const char *tracefs(void)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[128];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/kprobe_events", dirs[i]);
+		if (!access(path, W_OK))
+			return dirs[i];
+	}
+	return NULL;
+}
+
+static long sbr_hits(const char *dir)
+{
+	char path[128], line[256];
+	long hits = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/kprobe_profile", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char name[128];
+		long n;
+
+		if (sscanf(line, "%127s %ld", name, &n) == 2 && strstr(name, "vfio_sbr"))
+			hits = n;
+	}
+	fclose(f);
+	return hits;
+}
+
+static int sbr_probe(const char *dir, bool on)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/events/vfio_selftest/vfio_sbr/enable", dir);
+	if (!on) {
+		vfio_write_file(path, "0");
+		snprintf(path, sizeof(path), "%s/kprobe_events", dir);
+		return vfio_write_file(path, "-:vfio_selftest/vfio_sbr");
+	}
+	snprintf(path, sizeof(path), "%s/kprobe_events", dir);
+	if (vfio_write_file(path, "p:vfio_selftest/vfio_sbr pcibios_reset_secondary_bus"))
+		return -1;
+	snprintf(path, sizeof(path), "%s/events/vfio_selftest/vfio_sbr/enable", dir);
+	return vfio_write_file(path, "1");
+}
+
+/*
+ * The last close of a device that its own function reset cleaned resets
+ * no slot or bus (stock's policy): a secondary bus reset costs a link
+ * retrain.  For a device whose function reset is itself a bus reset (one
+ * alone on its bus, without FLR) there is nothing to tell apart: it skips.
+ * Counted with a kprobe on pcibios_reset_secondary_bus(), which every slot
+ * and bus reset of the PCI core goes through.
+ */
+TEST(release_without_bus_reset)
+{
+	struct vfio_dev d;
+	const char *dir;
+	long before, after;
+	char path[PATH_MAX], method[64] = "";
+	FILE *f;
+
+	vfio_dev_open(&d, bdf, VFIO_TYPE1v2_IOMMU);
+	if (!(d.info.flags & VFIO_DEVICE_FLAGS_RESET))
+		SKIP(vfio_dev_close(&d); return, "%s has no function reset", bdf);
+	vfio_dev_close(&d);
+	/* The PCI core's first method is the one it uses. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset_method", bdf);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%63s", method) != 1)
+			method[0] = '\0';
+		fclose(f);
+	}
+	if (!strcmp(method, "bus"))
+		SKIP(return, "the function reset of %s is a bus reset", bdf);
+	dir = tracefs();
+	if (dir && sbr_probe(dir, true)) {
+		sbr_probe(dir, false);
+		dir = NULL;
+	}
+	if (!dir)
+		SKIP(return, "no kprobe events in tracefs");
+
+	before = sbr_hits(dir);
+	vfio_dev_open(&d, bdf, VFIO_TYPE1v2_IOMMU);
+	vfio_dev_close(&d);
+	after = sbr_hits(dir);
+	sbr_probe(dir, false);
+	ASSERT_LE(0, before);
+	TH_LOG("%s: %ld secondary bus resets at open and release", bdf, after - before);
+	EXPECT_EQ(0, after - before);
 }
 
 /* Readers of config space and BARs keep going while hot resets run. */
