@@ -338,7 +338,6 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
 /* vfio_pci_irq.c */
 void vfio_pci_irq_init(struct vfio_pci_dev *vpdev);
 void vfio_pci_irq_open(struct vfio_pci_dev *vpdev);
-void vfio_pci_irq_disable(struct vfio_pci_dev *vpdev);
 void vfio_pci_irq_release(struct vfio_pci_dev *vpdev);
 int vfio_pci_irq_count(struct vfio_pci_dev *vpdev, unsigned int index);
 int vfio_pci_irq_info(struct vfio_pci_dev *vpdev, struct vfio_irq_info *info);

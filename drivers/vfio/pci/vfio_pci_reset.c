@@ -115,13 +115,14 @@ int vfio_pci_reset_assign_set(struct vfio_pci_dev *vpdev)
  * vfio_pci_reset_function - VFIO_DEVICE_RESET
  * @vpdev: the device
  *
- * Interrupts and ioeventfds are torn down (the registers they point at are
- * reset), memory access is blocked and mmaps are zapped while the PCI core
- * resets the function with the best method it has for this device alone
+ * Memory access is blocked and mmaps are zapped while the PCI core resets
+ * the function with the best method it has for this device alone
  * (honouring the administrator's reset_method, quirks and the no-reset
- * flags); it saves and restores config state around the reset and waits
- * for the device to answer again.  VGA region accesses wait, and legacy
- * routing is kept safe from the reset (vfio_pci_vga_route_begin()).
+ * flags); it saves and restores config state around the reset, MSI and
+ * MSI-X included, and waits for the device to answer again.  The user's
+ * interrupts and ioeventfds stay set up, as with stock and as across a
+ * hot reset.  VGA region accesses wait, and legacy routing is kept safe
+ * from the reset (vfio_pci_vga_route_begin()).
  *
  * Return: 0; -EINVAL when the device has no usable reset; -EAGAIN when
  * the device is locked by another path; -EINTR on a signal while waiting
@@ -140,9 +141,6 @@ int vfio_pci_reset_function(struct vfio_pci_dev *vpdev)
 	ret = vfio_pci_vga_route_begin(vpdev, &vga_held);
 	if (ret)
 		goto out_unlock_vga;
-
-	vfio_pci_irq_disable(vpdev);
-	vfio_pci_ioeventfd_release(vpdev);
 
 	down_write(&vpdev->memory_lock);
 	__vfio_pci_zap_bars(vpdev);

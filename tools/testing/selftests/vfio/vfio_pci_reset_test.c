@@ -369,6 +369,67 @@ TEST(release_resets_the_set)
 	vfio_dev_close(&h);
 }
 
+/*
+ * VFIO_DEVICE_RESET keeps the user's interrupts and ioeventfds, as stock
+ * does and as a hot reset does: the PCI core restores MSI-X around the
+ * reset, the vector still signals its eventfd, the hardware's MSI-X
+ * enable is back, and the ioeventfd is still registered.
+ */
+TEST_F(reset, function_reset_keeps_irqs)
+{
+	struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = VFIO_PCI_MSIX_IRQ_INDEX };
+	struct vfio_device_ioeventfd ie = {
+		.argsz = sizeof(ie), .flags = VFIO_DEVICE_IOEVENTFD_32,
+	};
+	struct vfio_region_info bar;
+	unsigned int i;
+	__u8 cfg[256];
+	__u16 ctrl;
+	int efd, iefd, cap;
+
+	if (!(self->dev.info.flags & VFIO_DEVICE_FLAGS_RESET))
+		SKIP(return, "%s has no function reset", bdf);
+	if (__vfio_ioctl(self->dev.fd, VFIO_DEVICE_GET_IRQ_INFO, &irq) || !irq.count)
+		SKIP(return, "%s has no MSI-X", bdf);
+
+	efd = vfio_eventfd_new();
+	iefd = vfio_eventfd_new();
+	ASSERT_EQ(0, __vfio_set_irqs(&self->dev, VFIO_IRQ_SET_DATA_EVENTFD |
+				     VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX,
+				     0, 1, &efd));
+	/* Past the first 12 KiB of a 16 KiB+ BAR (virtio: the notify area). */
+	for (i = 0; i < 6; i++)
+		if (!__vfio_region_info(&self->dev, i, &bar) && bar.size >= 0x4000 &&
+		    (bar.flags & VFIO_REGION_INFO_FLAG_WRITE))
+			break;
+	if (i == 6)
+		SKIP(return, "%s has no BAR of 16 KiB for an ioeventfd", bdf);
+	ie.offset = bar.offset + 0x3000;
+	ie.fd = iefd;
+	ASSERT_EQ(0, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_IOEVENTFD, &ie));
+
+	ASSERT_EQ(0, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_RESET, NULL));
+
+	/* Loopback through the same vector still reaches the eventfd. */
+	EXPECT_EQ(0, __vfio_set_irqs(&self->dev, VFIO_IRQ_SET_DATA_NONE |
+				     VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX,
+				     0, 1, NULL));
+	EXPECT_EQ(1, vfio_eventfd_wait(efd, 1000));
+	/* The hardware's MSI-X enable, from sysfs. */
+	ASSERT_EQ(sizeof(cfg), vfio_sysfs_read_config(bdf, cfg, sizeof(cfg)));
+	for (cap = cfg[PCI_CAPABILITY_LIST] & ~3; cap && cfg[cap] != PCI_CAP_ID_MSIX;
+	     cap = cfg[cap + 1] & ~3)
+		;
+	ASSERT_NE(0, cap);
+	memcpy(&ctrl, &cfg[cap + PCI_MSIX_FLAGS], 2);
+	EXPECT_TRUE(ctrl & PCI_MSIX_FLAGS_ENABLE) TH_LOG("MSI-X disabled by the reset");
+	/* The ioeventfd is still there to remove. */
+	ie.fd = -1;
+	EXPECT_EQ(0, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_IOEVENTFD, &ie));
+	close(efd);
+	close(iefd);
+}
+
 /* Hits of a kprobe on the PCI core's secondary bus reset (tracefs). */
 static const char *tracefs(void)
 {
