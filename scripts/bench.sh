@@ -10,8 +10,10 @@
 #
 # Rows: BAR0 of edu (00:03.0) by pread, pwrite and mmap (BENCH_N accesses
 # per row, default 20000), the VGA region of 01:00.0 (with 04:01.0 for
-# the two-card row), and one 64 KiB pread of the ROM region of 01:00.0 and
-# 04:01.0 (acceptance: at most 1.5 times stock's).
+# the two-card row; and hot resets of 01:00.0 while 04:01.0 is read: the
+# longest read and, on the debug kernel, the arbiter's longest hold), and
+# one 64 KiB pread of the ROM region of 01:00.0 and 04:01.0 (acceptance:
+# at most 1.5 times stock's).
 #
 # BENCH_KERNEL=debug boots the reliability lane's kernel instead (built
 # once, cached: scripts/debug-kernel.sh), which carries our VGA arbiter
@@ -122,4 +124,11 @@ for d in ours stock; do
 	else
 		echo "  $d: n/a (a kernel without the drivers/gpu/vga/ series; BENCH_KERNEL=debug has it)"
 	fi
+done
+
+# Hot resets of the first card while the second is read (vfio_pci_vga_bench):
+# the longest read of the other card, and the arbiter's longest hold.
+echo "VGA hot reset loop (01:00.0 reset, 04:01.0 read):"
+for d in ours stock; do
+	sed -n "s/^hot: /  $d: /p" "$out/$d/tap/bench.txt" 2>/dev/null
 done

@@ -61,8 +61,9 @@ vfio_pci_device_test all
 vfio_pci_config_test all
 vfio_pci_bar_test all
 vfio_pci_dma_test 0000:00:03.0
-vfio_pci_vga_test all -T isolation_between_cards -T routing_survives_hot_reset -T hot_reset_interrupted_waiting_for_arbiter
-vfio_pci_vga_test 0000:01:00.0 -t isolation_between_cards -t routing_survives_hot_reset -t hot_reset_interrupted_waiting_for_arbiter
+vfio_pci_vga_test all -T isolation_between_cards -T routing_survives_hot_reset -T hot_reset_does_not_wait_for_arbiter -T host_routing_untouched -T host_routing_back_after_release
+vfio_pci_vga_test 0000:01:00.0 -t isolation_between_cards -t routing_survives_hot_reset -t hot_reset_does_not_wait_for_arbiter
+vfio_pci_vga_test host-vga -t host_routing_untouched -t host_routing_back_after_release
 vfio_pci_irq_test 0000:00:03.0 0000:02:00.0 0000:04:01.0
 vfio_pci_reset_test all
 vfio_pci_nosnoop_test 0000:02:00.0
@@ -102,6 +103,21 @@ echo "$tests" | while read -r t on opts; do
 		fi
 		sed 's/^/# /' /tmp/top.out 2>/dev/null
 		end vgaarb-top 0
+		continue
+	fi
+	if [ "$on" = host-vga ]; then
+		# The boot VGA goes back to the host for this run, then to vfio-pci.
+		boot=$(grep -l 1 /sys/bus/pci/devices/*/boot_vga 2>/dev/null | head -n 1)
+		boot=$(basename "$(dirname "${boot:-/x/none}")")
+		if [ -e "/sys/bus/pci/devices/$boot/driver" ]; then
+			echo "$boot" >"/sys/bus/pci/devices/$boot/driver/unbind"
+		fi
+		echo >"/sys/bus/pci/devices/$boot/driver_override" 2>/dev/null
+		begin "$t:host@$boot"
+		# shellcheck disable=SC2086
+		timeout 600 "$st/$t" $opts 0000:01:00.0 2>&1
+		end "$t:host@$boot" $?
+		"$st/scripts/setup.sh" "$boot" >/dev/null 2>&1
 		continue
 	fi
 	n=$((n + 1))

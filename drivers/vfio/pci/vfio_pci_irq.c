@@ -144,22 +144,6 @@ static void __vfio_pci_irq_disable(struct vfio_pci_dev *vpdev)
 }
 
 /**
- * vfio_pci_irq_disable - turn off the device's interrupts before a reset
- * @vpdev: the device
- *
- * Disables INTx, MSI or MSI-X, whichever the user enabled; the ERR and REQ
- * eventfds stay, as they are no device state (a VMM sets REQ up once and
- * keeps it across the guest's resets).  Takes irq.lock, then memory_lock:
- * call it without memory_lock held.
- */
-void vfio_pci_irq_disable(struct vfio_pci_dev *vpdev)
-{
-	mutex_lock(&vpdev->irq.lock);
-	__vfio_pci_irq_disable(vpdev);
-	mutex_unlock(&vpdev->irq.lock);
-}
-
-/**
  * vfio_pci_irq_release - tear down every interrupt the user set up
  * @vpdev: the device, being closed (the VFIO core holds dev_set->lock)
  *

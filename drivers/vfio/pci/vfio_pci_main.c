@@ -102,6 +102,7 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
 	struct pci_dev *pdev = vpdev->pdev;
+	struct pci_dev *vga_held;
 	int ret;
 
 	/* D0 for as long as the user has it; see vfio_pci_probe(). */
@@ -113,14 +114,14 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	if (ret)
 		goto out_put_pm;
 
-	/* Enabling and resetting rewrite the decode enables: see vga.c. */
-	ret = vfio_pci_vga_decode_get(vpdev);
+	/* Enabling and resetting may rewrite legacy routing: see vga.c. */
+	ret = vfio_pci_vga_route_begin(vpdev, &vga_held);
 	if (ret)
 		goto out_put_pm;
 
 	ret = pci_enable_device(pdev);
 	if (ret)
-		goto out_decode_put;
+		goto out_route_end;
 
 	ret = vfio_pci_reset_at_open(vpdev);
 	if (ret)
@@ -135,7 +136,8 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	vfio_pci_bar_init(vpdev);
 	vfio_pci_memory_sync(vpdev);
 	vfio_pci_irq_open(vpdev);
-	vfio_pci_vga_decode_put(vpdev);
+	vfio_pci_vga_route_end(vga_held);
+	vpdev->needs_reset = true;
 	return 0;
 
 out_free_state:
@@ -143,8 +145,8 @@ out_free_state:
 	vpdev->saved_state = NULL;
 out_disable:
 	pci_disable_device(pdev);
-out_decode_put:
-	vfio_pci_vga_decode_put(vpdev);
+out_route_end:
+	vfio_pci_vga_route_end(vga_held);
 out_put_pm:
 	pm_runtime_put(&pdev->dev);
 	return ret;
@@ -154,7 +156,7 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
 	struct pci_dev *pdev = vpdev->pdev;
-	bool routed;
+	struct pci_dev *vga_held;
 
 	/* Stop DMA first: nothing the user programmed may outlive it. */
 	pci_clear_master(pdev);
@@ -168,13 +170,21 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 	vfio_pci_cfg_release(vpdev);
 
 	/*
-	 * Reset and restore rewrite the decode enables (see vga.c).  Only a
-	 * signal keeps us from the arbiter here; then restore all the same.
+	 * Reset and restore may rewrite legacy routing, and a card that holds
+	 * the routing gives it back to the host's boot card here (see
+	 * vga.c).  Only a signal keeps us from the arbiter, and then some
+	 * other card holds the routing: restore all the same.
 	 */
-	routed = !vfio_pci_vga_decode_get(vpdev);
+	if (vfio_pci_vga_route_begin(vpdev, &vga_held))
+		vga_held = NULL;
 
-	if (vpdev->reset_works && pci_try_reset_function(pdev))
-		pci_dbg(pdev, "reset at close failed\n");
+	/* A device reset on its own here needs no reset of its set. */
+	if (vpdev->reset_works) {
+		if (!pci_try_reset_function(pdev))
+			vpdev->needs_reset = false;
+		else
+			pci_dbg(pdev, "reset at close failed\n");
+	}
 
 	if (vpdev->saved_state &&
 	    !pci_load_and_free_saved_state(pdev, &vpdev->saved_state))
@@ -184,8 +194,7 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 	vpdev->saved_state = NULL;
 
 	pci_disable_device(pdev);
-	if (routed)
-		vfio_pci_vga_decode_put(vpdev);
+	vfio_pci_vga_route_end(vga_held);
 
 	/* The last user of a slot or bus leaves it reset for the next. */
 	vfio_pci_reset_set_on_last_close(vpdev);

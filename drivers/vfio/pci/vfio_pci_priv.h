@@ -121,8 +121,20 @@ struct vfio_pci_irq_state {
  * @pdev: the PCI function
  * @has_vga: the VGA region is offered (VGA class and not disable_vga);
  *	constant after probe
+ * @vga_boot: @has_vga and the device was the arbiter's default (boot)
+ *	device at probe: its own enables are legacy routing (vfio_pci_vga.c);
+ *	constant after probe
+ * @vga_lock: held for read by each VGA region access (around its arbiter
+ *	hold) and for write by resets of the device, which so wait for
+ *	accesses in flight and keep new ones out: no routing to the device
+ *	can begin while a reset rewrites its bridge's control register.
+ *	Nesting: outermost of the device's locks, outside the arbiter and
+ *	@memory_lock; inside the VFIO core's dev_set->lock.
  * @reset_works: a function reset worked at open; reported as
  *	VFIO_DEVICE_FLAGS_RESET.  Written under dev_set->lock.
+ * @needs_reset: opened since the device was last reset with its set, and
+ *	not reset on its own at its close: the set is reset when its last
+ *	device is closed.  Under dev_set->lock.
  * @saved_state: config state as found at open, restored at close.
  *	Written under dev_set->lock.
  * @nosnoop_deny: the device's Enable No Snoop is held clear while it is
@@ -169,7 +181,10 @@ struct vfio_pci_dev {
 	struct vfio_device vdev;
 	struct pci_dev *pdev;
 	bool has_vga;
+	bool vga_boot;
+	struct rw_semaphore vga_lock;
 	bool reset_works;
+	bool needs_reset;
 	struct pci_saved_state *saved_state;
 	bool nosnoop_deny;
 	bool nosnoop_logged;
@@ -333,6 +348,8 @@ int vfio_pci_vga_probe(struct vfio_pci_dev *vpdev);
 void vfio_pci_vga_remove(struct vfio_pci_dev *vpdev);
 int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev);
 void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev);
+int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev, struct pci_dev **held);
+void vfio_pci_vga_route_end(struct pci_dev *held);
 int vfio_pci_vga_init(void);
 void vfio_pci_vga_exit(void);
 
@@ -359,6 +376,17 @@ static inline void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev)
 {
 }
 
+static inline int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev,
+					   struct pci_dev **held)
+{
+	*held = NULL;
+	return 0;
+}
+
+static inline void vfio_pci_vga_route_end(struct pci_dev *held)
+{
+}
+
 static inline int vfio_pci_vga_init(void)
 {
 	return 0;
@@ -381,7 +409,6 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
 /* vfio_pci_irq.c */
 void vfio_pci_irq_init(struct vfio_pci_dev *vpdev);
 void vfio_pci_irq_open(struct vfio_pci_dev *vpdev);
-void vfio_pci_irq_disable(struct vfio_pci_dev *vpdev);
 void vfio_pci_irq_release(struct vfio_pci_dev *vpdev);
 int vfio_pci_irq_count(struct vfio_pci_dev *vpdev, unsigned int index);
 int vfio_pci_irq_info(struct vfio_pci_dev *vpdev, struct vfio_irq_info *info);

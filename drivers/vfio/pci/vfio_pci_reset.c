@@ -10,12 +10,15 @@
  * device it touches: the group fds of those devices.
  *
  * Devices that share a slot or bus reset form a VFIO device set.  When the
- * last open device of a set is closed, the whole set is reset once, if all
- * its devices are ours, so that the next user gets clean hardware.
+ * last open device of a set is closed and some device of it could not be
+ * reset on its own, the whole set is reset once, if all its devices are
+ * ours, so that the next user gets clean hardware.
  *
  * Locking: the VFIO core's dev_set->lock is the outer lock (the core holds
  * it around open and close; the hot reset takes it).  Under it, each reset
- * device's memory_lock is taken for write, which blocks BAR, ROM and mmap
+ * device's vga_lock is taken for write (VGA region accesses wait), then
+ * the VGA arbiter when legacy routing needs it (vfio_pci_vga_route_begin()),
+ * then each device's memory_lock for write, which blocks BAR, ROM and mmap
  * access for the duration of the reset; the PCI core then takes the
  * devices' locks (trylock: -EAGAIN when one is busy).
  */
@@ -112,30 +115,32 @@ int vfio_pci_reset_assign_set(struct vfio_pci_dev *vpdev)
  * vfio_pci_reset_function - VFIO_DEVICE_RESET
  * @vpdev: the device
  *
- * Interrupts and ioeventfds are torn down (the registers they point at are
- * reset), memory access is blocked and mmaps are zapped while the PCI core
- * resets the function with the best method it has for
- * this device alone (honouring the administrator's reset_method, quirks
- * and the no-reset flags); it saves and restores config state around the
- * reset and waits for the device to answer again.
+ * Memory access is blocked and mmaps are zapped while the PCI core resets
+ * the function with the best method it has for this device alone
+ * (honouring the administrator's reset_method, quirks and the no-reset
+ * flags); it saves and restores config state around the reset, MSI and
+ * MSI-X included, and waits for the device to answer again.  The user's
+ * interrupts and ioeventfds stay set up, as with stock and as across a
+ * hot reset.  VGA region accesses wait, and legacy routing is kept safe
+ * from the reset (vfio_pci_vga_route_begin()).
  *
  * Return: 0; -EINVAL when the device has no usable reset; -EAGAIN when
  * the device is locked by another path; -EINTR on a signal while waiting
- * for the VGA arbiter; other -errno from the PCI core.
+ * for VGA accesses or the VGA arbiter; other -errno from the PCI core.
  */
 int vfio_pci_reset_function(struct vfio_pci_dev *vpdev)
 {
+	struct pci_dev *vga_held;
 	int ret;
 
 	if (!vpdev->reset_works)
 		return -EINVAL;
 
-	ret = vfio_pci_vga_decode_get(vpdev);
+	if (down_write_killable(&vpdev->vga_lock))
+		return -EINTR;
+	ret = vfio_pci_vga_route_begin(vpdev, &vga_held);
 	if (ret)
-		return ret;
-
-	vfio_pci_irq_disable(vpdev);
-	vfio_pci_ioeventfd_release(vpdev);
+		goto out_unlock_vga;
 
 	down_write(&vpdev->memory_lock);
 	__vfio_pci_zap_bars(vpdev);
@@ -144,7 +149,9 @@ int vfio_pci_reset_function(struct vfio_pci_dev *vpdev)
 	__vfio_pci_memory_sync(vpdev);
 	up_write(&vpdev->memory_lock);
 
-	vfio_pci_vga_decode_put(vpdev);
+	vfio_pci_vga_route_end(vga_held);
+out_unlock_vga:
+	up_write(&vpdev->vga_lock);
 	return ret;
 }
 
@@ -285,17 +292,20 @@ static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_
  * Reset the slot or bus of @vpdev with every member of its set quiesced.
  * Called with dev_set->lock held, after the proof was checked.
  *
- * A secondary bus reset rewrites the bridge control register above the set
- * from a copy read before the reset's delay.  When the set holds a VGA
- * card, that register's VGA enable is the arbiter's routing to it, and an
- * arbiter decision made during the delay would be undone: the card would
- * then answer legacy cycles routed to another one.  Holding the card's
- * legacy resources for the reset freezes all routing (every other card's
- * get conflicts with them) with the bridge pointing at the card, so the
- * copy stays right.  One member is enough, and the only safe choice: two
- * members on one bus would wait for each other.  The wait for the arbiter
- * is interruptible; with @must_route false (the reset at release, which a
- * dying process must not skip) a signal only costs the hold.
+ * A secondary bus reset rewrites the control register of the bridge above
+ * the set from a copy read before the reset's delay.  When the set holds a
+ * VGA card, that register's VGA enable is the arbiter's routing to it, and
+ * an arbiter decision made during the delay would be undone.  Instead of
+ * holding the arbiter for the whole reset (seconds on real hardware, with
+ * every VGA user of the host waiting), the members' VGA accesses are kept
+ * out (vga_lock) and a routing held by a member goes back to the host's
+ * boot card first (vfio_pci_vga_route_begin()): the bridge's VGA enable is
+ * then clear, only a member could set it, and the copy stays right.  The
+ * next region access of a member routes to it again.  Only when the boot
+ * card itself is reset with the set is the arbiter held throughout.  The
+ * wait for the arbiter is interruptible; with @must_route false (the
+ * reset at release, which a dying process must not skip) a signal means
+ * another card holds the routing, and the reset goes ahead.
  *
  * Return: 0, -EINTR on a signal while waiting for the arbiter (only with
  * @must_route), or the PCI core's -errno.
@@ -304,8 +314,9 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 {
 	struct vfio_device_set *dev_set = vpdev->vdev.dev_set;
 	struct vfio_pci_dev *vga;
+	struct pci_dev *vga_held = NULL;
 	struct vfio_device *cur;
-	int ret;
+	int ret = 0;
 
 	lockdep_assert_held(&dev_set->lock);
 
@@ -313,13 +324,17 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
 		if (!vfio_pci_set_member(cur))
 			return -EINVAL;
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
+		down_write_nest_lock(&vfio_pci_set_member(cur)->vga_lock,
+				     &dev_set->lock);
 
 	vga = vfio_pci_set_vga_member(dev_set);
-	if (vga && vfio_pci_vga_decode_get(vga)) {
-		if (must_route)
-			return -EINTR;
+	if (vga && vfio_pci_vga_route_begin(vga, &vga_held)) {
+		if (must_route) {
+			ret = -EINTR;
+			goto out_unlock_vga;
+		}
 		pci_dbg(vpdev->pdev, "set reset without the VGA arbiter: signal pending\n");
-		vga = NULL;
 	}
 
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
@@ -337,9 +352,14 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 		vfio_pci_nosnoop_reapply(m);
 		__vfio_pci_memory_sync(m);
 		up_write(&m->memory_lock);
+		if (!ret)
+			m->needs_reset = false;
 	}
-	if (vga)
-		vfio_pci_vga_decode_put(vga);
+	vfio_pci_vga_route_end(vga_held);
+
+out_unlock_vga:
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
+		up_write(&vfio_pci_set_member(cur)->vga_lock);
 	return ret;
 }
 
@@ -440,14 +460,33 @@ out_put_files:
 	return ret;
 }
 
+/* Some member was opened and not reset on its own since the set's last reset. */
+static bool vfio_pci_set_needs_reset(struct vfio_device_set *dev_set)
+{
+	struct vfio_device *cur;
+
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
+		struct vfio_pci_dev *m = vfio_pci_set_member(cur);
+
+		if (m && m->needs_reset)
+			return true;
+	}
+	return false;
+}
+
 /**
  * vfio_pci_reset_set_on_last_close - reset the set its last user released
  * @vpdev: the device being closed (dev_set->lock held by the VFIO core)
  *
- * When the device being closed is the last open one of its set, and every
- * device the reset touches is ours, the slot or bus is reset once so that
- * the next user gets clean hardware.  Nothing happens when some affected
- * device belongs to another driver or to no driver.
+ * When the device being closed is the last open one of its set, some
+ * device of the set was used and could not be reset on its own at its
+ * close (no function reset, or it failed) nor by a hot reset since, and
+ * every device the reset touches is ours, the slot or bus is reset once so
+ * that the next user gets clean hardware.  This is stock's policy: a bus
+ * or slot reset costs far more than a function reset (the link retrains;
+ * on PCIe a second or more) and adds nothing when every device was reset
+ * already.  Nothing happens when some affected device belongs to another
+ * driver or to no driver.
  */
 void vfio_pci_reset_set_on_last_close(struct vfio_pci_dev *vpdev)
 {
@@ -460,6 +499,10 @@ void vfio_pci_reset_set_on_last_close(struct vfio_pci_dev *vpdev)
 	/* A set of its own was reset by close_device already, if it could. */
 	if (dev_set->set_id == vpdev || vfio_device_set_open_count(dev_set) > 1)
 		return;
+	if (!vfio_pci_set_needs_reset(dev_set)) {
+		pci_dbg(vpdev->pdev, "set not reset at release: every device was reset on its own\n");
+		return;
+	}
 	ret = vfio_pci_walk_affected(vpdev->pdev, vfio_pci_check_in_set, &proof);
 	if (ret) {
 		pci_dbg(vpdev->pdev, "set not reset at release: %s is not ours\n",

@@ -171,7 +171,7 @@ static void vfio_pci_vga_xfer(const struct vfio_pci_vga_range *range, u32 addr,
  * One arbiter hold: copy in (write), lock, access, unlock, copy out (read).
  * Returns 0 or -errno; nothing reached the card when it fails.
  */
-static int vfio_pci_vga_chunk(struct pci_dev *pdev,
+static int vfio_pci_vga_chunk(struct vfio_pci_dev *vpdev,
 			      const struct vfio_pci_vga_range *range, u32 addr,
 			      char __user *ubuf, void *bounce, size_t len,
 			      bool write)
@@ -181,11 +181,17 @@ static int vfio_pci_vga_chunk(struct pci_dev *pdev,
 	if (write && copy_from_user(bounce, ubuf, len))
 		return -EFAULT;
 
-	ret = vfio_pci_vga_get(pdev, range->rsrc);
-	if (ret)
+	/* A reset of this card waits for the access (see vga_lock). */
+	if (down_read_killable(&vpdev->vga_lock))
+		return -EINTR;
+	ret = vfio_pci_vga_get(vpdev->pdev, range->rsrc);
+	if (ret) {
+		up_read(&vpdev->vga_lock);
 		return ret;
+	}
 	vfio_pci_vga_xfer(range, addr, bounce, len, write);
-	vfio_pci_vga_put(pdev, range->rsrc);
+	vfio_pci_vga_put(vpdev->pdev, range->rsrc);
+	up_read(&vpdev->vga_lock);
 
 	if (!write && copy_to_user(ubuf, bounce, len))
 		return -EFAULT;
@@ -212,7 +218,7 @@ static ssize_t vfio_pci_vga_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 
 	/* The hot path (single register accesses) needs no allocation. */
 	if (count <= sizeof(small)) {
-		ret = vfio_pci_vga_chunk(vpdev->pdev, range, pos, buf, &small,
+		ret = vfio_pci_vga_chunk(vpdev, range, pos, buf, &small,
 					 count, write);
 		return ret ? ret : count;
 	}
@@ -224,7 +230,7 @@ static ssize_t vfio_pci_vga_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 	while (done < count) {
 		size_t len = min_t(size_t, count - done, VFIO_PCI_VGA_CHUNK);
 
-		ret = vfio_pci_vga_chunk(vpdev->pdev, range, pos + done,
+		ret = vfio_pci_vga_chunk(vpdev, range, pos + done,
 					 buf + done, bounce, len, write);
 		if (ret)
 			break;
@@ -275,23 +281,43 @@ static unsigned int vfio_pci_vga_set_decode(struct pci_dev *pdev, bool single)
 	return decodes;
 }
 
+/* Whether @dev sits on the secondary bus of @bridge or further down. */
+static bool vfio_pci_vga_below(struct pci_dev *dev, struct pci_dev *bridge)
+{
+	for (; dev; dev = dev->bus->self)
+		if (dev->bus->self == bridge)
+			return true;
+	return false;
+}
+
+/* @bridge forwards legacy VGA cycles: some card below it owns the routing. */
+static bool vfio_pci_vga_forwarded(struct pci_dev *bridge)
+{
+	u16 ctl;
+
+	pci_read_config_word(bridge, PCI_BRIDGE_CONTROL, &ctl);
+	return ctl & PCI_BRIDGE_CTL_VGA;
+}
+
 /**
- * vfio_pci_vga_decode_get - hold the legacy routing while decode changes
+ * vfio_pci_vga_decode_get - hold the routing while the boot card's enables change
  * @vpdev: the device
  *
- * Enabling a device, resetting it or restoring its config state rewrites
- * its I/O and memory enables.  On a card without a bridge of its own (the
- * boot VGA on the root bus) those bits are the legacy routing, so changing
- * them behind the arbiter sends another card's legacy cycles to this one.
- * Callers hold the arbiter's legacy resources for this card around such
- * changes; the arbiter's books then match the hardware afterwards.
- * The wait is interruptible: a killed process is never stuck in it.
+ * The boot card (the arbiter's default device, on the root bus in most
+ * machines) is routed by its own I/O and memory enables, so enabling it,
+ * resetting it, restoring its config state or a user's command register
+ * write change legacy routing.  For the boot card this holds the
+ * arbiter's legacy resources around such changes (the routing is then
+ * with the boot card, the arbiter's default owner); the arbiter's books
+ * match the hardware afterwards.  Any other card's enables are not
+ * routing (see vfio_pci_vga_set_decode()) and nothing is taken.  The wait
+ * is interruptible.
  *
- * Return: 0 (also for devices without the VGA region) or -EINTR.
+ * Return: 0 or -EINTR.
  */
 int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev)
 {
-	if (!vpdev->has_vga)
+	if (!vpdev->vga_boot)
 		return 0;
 	return vfio_pci_vga_get(vpdev->pdev, VGA_RSRC_LEGACY_IO |
 				VGA_RSRC_LEGACY_MEM);
@@ -303,9 +329,75 @@ int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev)
  */
 void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev)
 {
-	if (vpdev->has_vga)
+	if (vpdev->vga_boot)
 		vfio_pci_vga_put(vpdev->pdev, VGA_RSRC_LEGACY_IO |
 				 VGA_RSRC_LEGACY_MEM);
+}
+
+/**
+ * vfio_pci_vga_route_begin - keep a reset or decode change from moving routing
+ * @vpdev: the device about to be enabled, reset or restored
+ * @held: set to the device whose legacy resources stay held, or NULL
+ *
+ * Enabling a device, resetting it and restoring its config state rewrite
+ * its I/O and memory enables, and a slot or bus reset (also what a
+ * function reset may use) rewrites the control register of the bridge
+ * above it from a copy read before the reset's delay: either can change
+ * legacy routing behind the arbiter.  The routing only moves toward a
+ * card for an access to its VGA region; here it can only go back to the
+ * host's boot card, and only from a card that holds it:
+ *
+ * - The boot card itself: as vfio_pci_vga_decode_get(), held until
+ *   vfio_pci_vga_route_end().
+ * - Another card whose bridge forwards legacy VGA, that is, which owns
+ *   the routing since its user's last region access: the routing is
+ *   handed back to the boot card (one get and put, no hold), so that the
+ *   bridge's VGA enable is clear before the change, and only this card's
+ *   region accesses could set it again; the caller keeps them out (see
+ *   struct vfio_pci_dev's vga_lock).  When the boot card is below that
+ *   bridge too (a reset would reset it as well), it stays held.
+ * - Otherwise nothing: no routing can change.
+ *
+ * Return: 0 (then see *@held), or -EINTR on a signal while waiting for
+ * the arbiter.
+ */
+int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev, struct pci_dev **held)
+{
+	struct pci_dev *pdev = vpdev->pdev, *boot = vga_default_device();
+	struct pci_dev *bridge = pdev->bus->self;
+	bool keep = true;
+	int ret;
+
+	*held = NULL;
+	if (vpdev->vga_boot) {
+		boot = pdev;
+	} else {
+		if (!vpdev->has_vga || !boot || !bridge ||
+		    !vfio_pci_vga_forwarded(bridge))
+			return 0;
+		keep = vfio_pci_vga_below(boot, bridge);
+	}
+	ret = vfio_pci_vga_get(boot, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
+	/* A default device the arbiter does not manage routes nothing. */
+	if (ret == -ENODEV)
+		return 0;
+	if (ret)
+		return ret;
+	if (keep)
+		*held = boot;
+	else
+		vfio_pci_vga_put(boot, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
+	return 0;
+}
+
+/**
+ * vfio_pci_vga_route_end - release what vfio_pci_vga_route_begin() held
+ * @held: its *@held (NULL: nothing)
+ */
+void vfio_pci_vga_route_end(struct pci_dev *held)
+{
+	if (held)
+		vfio_pci_vga_put(held, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
 }
 
 static bool vfio_pci_is_display(struct pci_dev *pdev)
@@ -339,10 +431,13 @@ int vfio_pci_vga_probe(struct vfio_pci_dev *vpdev)
 	if (!vpdev->has_vga)
 		return 0;
 
+	/* Constant from here on, so that gets and puts stay balanced. */
+	vpdev->vga_boot = pdev == vga_default_device();
 	if (vga_client_register(pdev, vfio_pci_vga_set_decode)) {
 		/* The arbiter cannot route to a card it does not know. */
 		pci_info(pdev, "not managed by the VGA arbiter: no VGA region\n");
 		vpdev->has_vga = false;
+		vpdev->vga_boot = false;
 		return 0;
 	}
 	vga_set_legacy_decoding(pdev, vfio_pci_vga_set_decode(pdev, false));

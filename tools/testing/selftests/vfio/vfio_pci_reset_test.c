@@ -12,6 +12,7 @@
  * then ignores register writes: hda_write_wakeen() brings it out first.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -457,6 +458,167 @@ TEST(release_resets_the_set)
 	ASSERT_EQ(0, bar_read16(&h, 0, HDA_WAKEEN, &v));
 	ASSERT_EQ(0, v) TH_LOG("WAKEEN survived the release of the set");
 	vfio_dev_close(&h);
+}
+
+/*
+ * VFIO_DEVICE_RESET keeps the user's interrupts and ioeventfds, as stock
+ * does and as a hot reset does: the PCI core restores MSI-X around the
+ * reset, the vector still signals its eventfd, the hardware's MSI-X
+ * enable is back, and the ioeventfd is still registered.
+ */
+TEST_F(reset, function_reset_keeps_irqs)
+{
+	struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = VFIO_PCI_MSIX_IRQ_INDEX };
+	struct vfio_device_ioeventfd ie = {
+		.argsz = sizeof(ie), .flags = VFIO_DEVICE_IOEVENTFD_32,
+	};
+	struct vfio_region_info bar;
+	unsigned int i;
+	__u8 cfg[256];
+	__u16 ctrl;
+	int efd, iefd, cap;
+
+	if (!(self->dev.info.flags & VFIO_DEVICE_FLAGS_RESET))
+		SKIP(return, "%s has no function reset", bdf);
+	if (__vfio_ioctl(self->dev.fd, VFIO_DEVICE_GET_IRQ_INFO, &irq) || !irq.count)
+		SKIP(return, "%s has no MSI-X", bdf);
+
+	efd = vfio_eventfd_new();
+	iefd = vfio_eventfd_new();
+	ASSERT_EQ(0, __vfio_set_irqs(&self->dev, VFIO_IRQ_SET_DATA_EVENTFD |
+				     VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX,
+				     0, 1, &efd));
+	/* Past the first 12 KiB of a 16 KiB+ BAR (virtio: the notify area). */
+	for (i = 0; i < 6; i++)
+		if (!__vfio_region_info(&self->dev, i, &bar) && bar.size >= 0x4000 &&
+		    (bar.flags & VFIO_REGION_INFO_FLAG_WRITE))
+			break;
+	if (i == 6)
+		SKIP(return, "%s has no BAR of 16 KiB for an ioeventfd", bdf);
+	ie.offset = bar.offset + 0x3000;
+	ie.fd = iefd;
+	ASSERT_EQ(0, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_IOEVENTFD, &ie));
+
+	ASSERT_EQ(0, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_RESET, NULL));
+
+	/* Loopback through the same vector still reaches the eventfd. */
+	EXPECT_EQ(0, __vfio_set_irqs(&self->dev, VFIO_IRQ_SET_DATA_NONE |
+				     VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_PCI_MSIX_IRQ_INDEX,
+				     0, 1, NULL));
+	EXPECT_EQ(1, vfio_eventfd_wait(efd, 1000));
+	/* The hardware's MSI-X enable, from sysfs. */
+	ASSERT_EQ(sizeof(cfg), vfio_sysfs_read_config(bdf, cfg, sizeof(cfg)));
+	for (cap = cfg[PCI_CAPABILITY_LIST] & ~3; cap && cfg[cap] != PCI_CAP_ID_MSIX;
+	     cap = cfg[cap + 1] & ~3)
+		;
+	ASSERT_NE(0, cap);
+	memcpy(&ctrl, &cfg[cap + PCI_MSIX_FLAGS], 2);
+	EXPECT_TRUE(ctrl & PCI_MSIX_FLAGS_ENABLE) TH_LOG("MSI-X disabled by the reset");
+	/* The ioeventfd is still there to remove. */
+	ie.fd = -1;
+	EXPECT_EQ(0, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_IOEVENTFD, &ie));
+	close(efd);
+	close(iefd);
+}
+
+/* Hits of a kprobe on the PCI core's secondary bus reset (tracefs). */
+static const char *tracefs(void)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[128];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/kprobe_events", dirs[i]);
+		if (!access(path, W_OK))
+			return dirs[i];
+	}
+	return NULL;
+}
+
+static long sbr_hits(const char *dir)
+{
+	char path[128], line[256];
+	long hits = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/kprobe_profile", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char name[128];
+		long n;
+
+		if (sscanf(line, "%127s %ld", name, &n) == 2 && strstr(name, "vfio_sbr"))
+			hits = n;
+	}
+	fclose(f);
+	return hits;
+}
+
+static int sbr_probe(const char *dir, bool on)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/events/vfio_selftest/vfio_sbr/enable", dir);
+	if (!on) {
+		vfio_write_file(path, "0");
+		snprintf(path, sizeof(path), "%s/kprobe_events", dir);
+		return vfio_write_file(path, "-:vfio_selftest/vfio_sbr");
+	}
+	snprintf(path, sizeof(path), "%s/kprobe_events", dir);
+	if (vfio_write_file(path, "p:vfio_selftest/vfio_sbr pcibios_reset_secondary_bus"))
+		return -1;
+	snprintf(path, sizeof(path), "%s/events/vfio_selftest/vfio_sbr/enable", dir);
+	return vfio_write_file(path, "1");
+}
+
+/*
+ * The last close of a device that its own function reset cleaned resets
+ * no slot or bus (stock's policy): a secondary bus reset costs a link
+ * retrain.  For a device whose function reset is itself a bus reset (one
+ * alone on its bus, without FLR) there is nothing to tell apart: it skips.
+ * Counted with a kprobe on pcibios_reset_secondary_bus(), which every slot
+ * and bus reset of the PCI core goes through.
+ */
+TEST(release_without_bus_reset)
+{
+	struct vfio_dev d;
+	const char *dir;
+	long before, after;
+	char path[PATH_MAX], method[64] = "";
+	FILE *f;
+
+	vfio_dev_open(&d, bdf, VFIO_TYPE1v2_IOMMU);
+	if (!(d.info.flags & VFIO_DEVICE_FLAGS_RESET))
+		SKIP(vfio_dev_close(&d); return, "%s has no function reset", bdf);
+	vfio_dev_close(&d);
+	/* The PCI core's first method is the one it uses. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset_method", bdf);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%63s", method) != 1)
+			method[0] = '\0';
+		fclose(f);
+	}
+	if (!strcmp(method, "bus"))
+		SKIP(return, "the function reset of %s is a bus reset", bdf);
+	dir = tracefs();
+	if (dir && sbr_probe(dir, true)) {
+		sbr_probe(dir, false);
+		dir = NULL;
+	}
+	if (!dir)
+		SKIP(return, "no kprobe events in tracefs");
+
+	before = sbr_hits(dir);
+	vfio_dev_open(&d, bdf, VFIO_TYPE1v2_IOMMU);
+	vfio_dev_close(&d);
+	after = sbr_hits(dir);
+	sbr_probe(dir, false);
+	ASSERT_LE(0, before);
+	TH_LOG("%s: %ld secondary bus resets at open and release", bdf, after - before);
+	EXPECT_EQ(0, after - before);
 }
 
 /* Readers of config space and BARs keep going while hot resets run. */

@@ -7,7 +7,10 @@
  * Rows: I/O port read and write through the region and through /dev/port
  * (the floor), legacy memory byte read and 16-bit write through the region
  * and through /dev/mem, 4 KiB and 128 KiB transfers, and two processes
- * alternating between two cards.  Each row is the median of 5 runs.  On a
+ * alternating between two cards, and hot resets of the first card while
+ * the second is read ("hot:" lines: the longest read, and the arbiter's
+ * longest hold on a kernel with the series).  Each row is the median of 5
+ * runs.  On a
  * kernel with the drivers/gpu/vga/ series, "arb:" lines add what the VGA
  * arbiter saw of each card during the two-card row: contended gets, wait
  * and hold times, routings.
@@ -172,6 +175,134 @@ static void arb_report(const char *bdf, const struct vfio_vgaarb_stats *a,
 	       b->routed_in - a->routed_in);
 }
 
+/*
+ * The VGA arbiter's longest hold while @fn runs, from the series'
+ * vgaarb:vgaarb_put tracepoint (hold_ns of each put that ended a hold):
+ * us, and the device in @dev; -1 on a kernel without the tracepoint.
+ */
+static const char *const tracing_dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+
+static const char *trace_dir(void)
+{
+	char path[128];
+
+	for (unsigned int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/events/vgaarb/vgaarb_put/enable", tracing_dirs[i]);
+		if (!access(path, W_OK))
+			return tracing_dirs[i];
+	}
+	return NULL;
+}
+
+static void trace_set(const char *dir, const char *file, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	vfio_write_file(path, val);
+}
+
+static double trace_max_hold(const char *dir, char *dev, size_t len)
+{
+	char path[128], line[512];
+	double max = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trace", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *d = strstr(line, "dev="), *h = strstr(line, "hold_ns=");
+		double us;
+
+		if (!d || !h)
+			continue;
+		us = strtoull(h + 8, NULL, 10) / 1000.0;
+		if (us > max) {
+			max = us;
+			snprintf(dev, len, "%.*s", (int)strcspn(d + 4, " "), d + 4);
+		}
+	}
+	fclose(f);
+	return max;
+}
+
+/*
+ * Hot resets of @cards[0] (each after a VGA register write, so that the
+ * card holds the routing when the reset starts) while this process reads
+ * port 0x3cc of @cards[1] in a loop.  Prints the reset time, the longest
+ * single read of the other card (how long a reset kept it waiting) and,
+ * on a kernel with the arbiter series, the arbiter's longest hold.
+ */
+#define HOT_RESETS	10
+
+static void hot_reset_rows(const char *const cards[2])
+{
+	const char *tdir = trace_dir();
+	struct vfio_region_info info;
+	double t0, worst = 0, resets;
+	unsigned long reads = 0;
+	struct vfio_dev other;
+	char dev[64] = "-";
+	int status;
+	pid_t pid;
+
+	if (__vfio_dev_open(&other, cards[1], VFIO_TYPE1v2_IOMMU) ||
+	    __vfio_region_info(&other, VGA, &info)) {
+		row("hot_reset", -1, "ms/op");
+		return;
+	}
+	if (tdir) {
+		trace_set(tdir, "trace", "");
+		trace_set(tdir, "events/vgaarb/vgaarb_put/enable", "1");
+	}
+	t0 = now_us();
+	pid = fork();
+	if (!pid) {
+		struct vfio_dev dev;
+		__u16 gr = 0xff08;	/* graphics controller bit mask 0xff */
+		int bad = 0;
+
+		if (__vfio_dev_open(&dev, cards[0], VFIO_TYPE1v2_IOMMU))
+			_exit(1);
+		for (int i = 0; i < HOT_RESETS; i++) {
+			__vfio_region_write(&dev, VGA, 0x3ce, &gr, 2);
+			bad |= __vfio_hot_reset(dev.fd, &dev.group_fd, 1) != 0;
+		}
+		vfio_dev_close(&dev);
+		_exit(bad);
+	}
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		double a = now_us();
+		__u8 v;
+
+		if (pread(other.fd, &v, 1, info.offset + 0x3cc) != 1)
+			break;
+		a = now_us() - a;
+		worst = a > worst ? a : worst;
+		reads++;
+	}
+	resets = (now_us() - t0) / HOT_RESETS / 1000.0;
+	waitpid(pid, &status, 0);
+	vfio_dev_close(&other);
+	if (tdir)
+		trace_set(tdir, "events/vgaarb/vgaarb_put/enable", "0");
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		row("hot_reset", -1, "ms/op");
+		return;
+	}
+	row("hot_reset", resets, "ms/op");
+	printf("hot: %d hot resets of %s; %lu reads of %s, the longest %.1f us\n",
+	       HOT_RESETS, cards[0], reads, cards[1], worst);
+	if (tdir)
+		printf("hot: arbiter's longest hold %.1f us (%s)\n",
+		       trace_max_hold(tdir, dev, sizeof(dev)), dev);
+	else
+		printf("hot: arbiter's longest hold n/a (no vgaarb tracepoints: %s)\n",
+		       "a kernel without the drivers/gpu/vga/ series");
+}
+
 int main(int argc, char *argv[])
 {
 	struct vfio_region_info info;
@@ -216,6 +347,7 @@ int main(int argc, char *argv[])
 			printf("arb: n/a (no /sys/kernel/debug/vgaarb: a kernel without %s)\n",
 			       "the drivers/gpu/vga/ series");
 		}
+		hot_reset_rows(cards);
 	}
 	return 0;
 }
