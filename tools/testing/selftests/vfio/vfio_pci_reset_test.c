@@ -690,6 +690,7 @@ TEST_F_TIMEOUT(reset, hot_reset_races_with_open_close, 120)
 		struct vfio_pci_dependent_device devs[16];
 	} info;
 	__s32 fd = self->dev.group_fd;
+	unsigned int done = 0, nottys = 0;
 	pid_t child;
 	int status;
 
@@ -714,9 +715,17 @@ TEST_F_TIMEOUT(reset, hot_reset_races_with_open_close, 120)
 		ASSERT_TRUE(ret == 0 || ret == -EAGAIN || ret == -ENOTTY ||
 			    (ret == -EBUSY && vfio_driver_is_stock()))
 			TH_LOG("hot reset: %d", ret);
+		done += !ret;
+		nottys += ret == -ENOTTY;
 	}
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
+	/*
+	 * -ENOTTY passes no race: say so, and let the expected results
+	 * (expected-results.txt) tell whether this device may skip.
+	 */
+	if (!done && nottys)
+		SKIP(return, "the PCI core cannot reset the slot of %s (-ENOTTY)", bdf);
 }
 
 int main(int argc, char *argv[])
