@@ -390,8 +390,15 @@ TEST_F(reset, refusals_keep_the_log_quiet)
  * core logs about the slot or bus reset of a set at its release (02:00.0:
  * "Data Link Layer Link Active not set"), which is the release policy's
  * business.
+ *
+ * Twelve open/close cycles are slow on the debug kernel: 1.6 to 3 s a
+ * cycle on average under TCG with KASAN (up to 10 s on a busy host), for
+ * stock as for ours, which the harness's default 30 s cannot hold.  A
+ * test killed by the harness also leaves its process releasing the
+ * device while the next test opens it (-EBUSY), so the limit is the
+ * test's own, well above what was measured.
  */
-TEST_F(reset, reopen_keeps_the_log_quiet)
+TEST_F_TIMEOUT(reset, reopen_keeps_the_log_quiet, 300)
 {
 	int kmsg, lines, ours, i;
 
