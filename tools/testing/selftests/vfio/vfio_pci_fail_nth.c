@@ -15,7 +15,13 @@
  *
  * The faults are confined to the driver (see confine_faults()), which
  * needs CONFIG_FAULT_INJECTION_STACKTRACE_FILTER: without it the test
- * SKIPs, unless FAIL_NTH_UNCONFINED is set.
+ * SKIPs, unless FAIL_NTH_UNCONFINED is set.  Each call is swept twice,
+ * slab allocations first, then page allocations: counted together, the
+ * n-th allocation is not the same from one call to the next (a slab that
+ * needs a new page adds a page allocation now and then), so a sweep could
+ * step over an allocation and never fail it (a mutant that ignores its
+ * vector array's allocation survived that way).  Counted apart, the slab
+ * sweep reaches every kmalloc of the call.
  *
  * Under TCG with KASAN one faulted call can take seconds (the first open
  * evaluates ACPI _PRT, hundreds of allocations), so the sweeps share a
@@ -119,38 +125,67 @@ static int kernel_function(const char *fn, unsigned long *lo, unsigned long *hi)
  * that no VFIO driver can avoid (an MSI-X enable whose smp_affinity entry
  * failed is enough).  Needs CONFIG_FAULT_INJECTION_STACKTRACE_FILTER.
  */
+static const char *const fault_attrs[] = { "failslab", "fail_page_alloc" };
+static unsigned long text_lo, text_hi;
+static bool confined;
+
 static int confine_faults(void)
 {
 	static const char *const mods[] = { "vfio_pci", "vfio_pci_core", NULL };
-	static const char *const attrs[] = { "failslab", "fail_page_alloc" };
-	unsigned long lo = 0, hi = 0, rlo = 0, rhi = 0;
+	unsigned long rlo = 0, rhi = 0;
 	char path[128], val[32];
 	int ret;
 
 	if (access("/sys/kernel/debug/failslab/require-start", F_OK))
 		return -EOPNOTSUPP;
-	ret = module_text(mods, &lo, &hi);
+	ret = module_text(mods, &text_lo, &text_hi);
 	if (!ret)
 		ret = kernel_function("register_irq_proc", &rlo, &rhi);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fault_attrs); i++) {
 		const struct { const char *knob; unsigned long v; } set[] = {
-			{ "require-start", lo }, { "require-end", hi },
+			{ "require-start", text_lo }, { "require-end", text_hi },
 			{ "reject-start", rlo }, { "reject-end", rhi },
 		};
 
 		for (size_t k = 0; k < ARRAY_SIZE(set); k++) {
-			snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s", attrs[i],
+			snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s", fault_attrs[i],
 				 set[k].knob);
 			snprintf(val, sizeof(val), "%#lx", set[k].v);
 			if (vfio_write_file(path, val))
 				return -EIO;
 		}
 	}
+	confined = true;
 	printf("# faults confined to %#lx-%#lx (vfio-pci), except %#lx-%#lx (register_irq_proc)\n",
-	       lo, hi, rlo, rhi);
+	       text_lo, text_hi, rlo, rhi);
 	return 0;
+}
+
+/*
+ * Sweep pass @pass (0: slab, 1: page allocations) counts and fails only
+ * that kind: the other's stack filter gets an empty range, which no
+ * allocation passes.  Unconfined, both kinds count together (one pass).
+ */
+static void fault_pass(unsigned int pass)
+{
+	char path[128], val[32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(fault_attrs); i++) {
+		bool on = i == pass;
+
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/require-start",
+			 fault_attrs[i]);
+		snprintf(val, sizeof(val), "%#lx", on ? text_lo : 1UL);
+		if (vfio_write_file(path, val))
+			VFIO_FAIL("set %s", path);
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/require-end",
+			 fault_attrs[i]);
+		snprintf(val, sizeof(val), "%#lx", on ? text_hi : 1UL);
+		if (vfio_write_file(path, val))
+			VFIO_FAIL("set %s", path);
+	}
 }
 
 /* GFP_KERNEL allocations are spared by default: include them. */
@@ -261,19 +296,24 @@ static void skip(const char *name, const char *why)
 /* call() returns 0/-errno and undoes its own success; true: fault injected. */
 #define SWEEP(s, dev, call) ({						\
 	struct sweep *__s = (s);					\
-	unsigned int __n;						\
-	for (__n = 1; __n <= FAIL_NTH_MAX && time(NULL) < deadline; __n++) {\
-		int __ret;						\
-		bool __hit;						\
-		fail_nth_arm(__n);					\
-		__ret = (call);						\
-		__hit = fail_nth_disarm();				\
-		if (!__hit)						\
-			break;						\
-		record(__s, __ret);					\
-		check_usable(__s, (dev));				\
+	unsigned int __n, __most = 0;					\
+	for (unsigned int __p = 0; __p < (confined ? 2 : 1); __p++) {	\
+		if (confined)						\
+			fault_pass(__p);				\
+		for (__n = 1; __n <= FAIL_NTH_MAX && time(NULL) < deadline; __n++) {\
+			int __ret;					\
+			bool __hit;					\
+			fail_nth_arm(__n);				\
+			__ret = (call);					\
+			__hit = fail_nth_disarm();			\
+			if (!__hit)					\
+				break;					\
+			record(__s, __ret);				\
+			check_usable(__s, (dev));			\
+		}							\
+		__most = __n > __most ? __n : __most;			\
 	}								\
-	report(__s, __n);						\
+	report(__s, __most);						\
 })
 
 static int call_open(struct vfio_dev *dev)
