@@ -149,7 +149,7 @@ TEST_F(nosnoop, held_clear_across_reset)
 
 	if (!off)
 		SKIP(return, "%s is not PCI Express", bdf);
-	if (!(self->dev.info.flags & VFIO_DEVICE_FLAGS_RESET))
+	if (!vfio_dev_has_reset(&self->dev))
 		SKIP(return, "%s has no function reset", bdf);
 	ctl = vfio_cfg_read(&self->dev, off, 2);
 	vfio_cfg_write(&self->dev, off, 2, ctl | PCI_EXP_DEVCTL_NOSNOOP_EN);
