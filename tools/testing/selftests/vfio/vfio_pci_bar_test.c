@@ -382,6 +382,19 @@ static ssize_t sysfs_rom(const char *bdf, void *buf, size_t len)
 	return n;
 }
 
+/*
+ * The device has a ROM image the PCI core can map: a sysfs rom file that
+ * reads the 0x55 0xaa signature (both drivers report a ROM region of size
+ * 0 when pci_map_rom() finds none).
+ */
+static bool sysfs_has_rom_image(const char *bdf)
+{
+	unsigned char sig[2] = { 0, 0 };
+
+	return vfio_sysfs_has_rom(bdf) && sysfs_rom(bdf, sig, 2) == 2 &&
+	       sig[0] == 0x55 && sig[1] == 0xaa;
+}
+
 TEST_F(vfio_pci_bar, rom)
 {
 	struct vfio_region_info info;
@@ -395,6 +408,7 @@ TEST_F(vfio_pci_bar, rom)
 	TH_LOG("ROM: size %#llx flags %#x (resource %#llx)",
 	       (unsigned long long)info.size, info.flags, size);
 	if (!info.size) {
+		ASSERT_FALSE(sysfs_has_rom_image(bdf));
 		ASSERT_EQ(0, info.flags);
 		ASSERT_EQ(-EINVAL, __vfio_region_read(&self->dev, VFIO_PCI_ROM_REGION_INDEX,
 						      0, &val, 4));
@@ -432,6 +446,7 @@ TEST_F(vfio_pci_bar, rom_memory_disabled)
 	ssize_t n;
 
 	vfio_region_info(&self->dev, VFIO_PCI_ROM_REGION_INDEX, &info);
+	ASSERT_EQ(sysfs_has_rom_image(bdf), info.size != 0);
 	if (!info.size)
 		SKIP(return, "%s has no ROM", bdf);
 	cmd = vfio_cfg_read(&self->dev, PCI_COMMAND, 2);
