@@ -10,7 +10,11 @@
  *   pread/pwrite        4-byte pread/pwrite on the VFIO device fd
  *
  * Register 0 is read and register 4 written: on edu the ID and the
- * liveness register, harmless on any device.  Each row is measured REPS
+ * liveness register, harmless on any device.  What is read is checked (a
+ * wrong page or a failed access would look fast): every read of register
+ * 0 must return what a pread through VFIO returned first, on edu its ID
+ * 0x010000ed, and on edu the last value written to register 4 must read
+ * back inverted.  A mismatch ends the bench with an error.  Each row is measured REPS
  * times and the fastest run is reported: the rig is a TCG guest on a
  * shared host, and the minimum is the figure least disturbed by other
  * load.  scripts/bench.sh runs it with each driver and prints the
@@ -33,6 +37,25 @@ static double now_us(void)
 
 #define REPS 5
 
+#define EDU_ID_VALUE	0x010000ed
+
+/* Register 0 as a pread through VFIO returned it; edu's liveness check. */
+static __u32 want_reg0;
+static bool is_edu;
+
+static void check_reg0(const char *how, __u32 val)
+{
+	VFIO_ASSERT(val == want_reg0, "%s: register 0 reads %#x, not %#x", how, val, want_reg0);
+}
+
+/* edu's register 4 reads back what was written to it, inverted. */
+static void check_liveness(const char *how, __u32 reg4, __u32 written)
+{
+	if (is_edu)
+		VFIO_ASSERT(reg4 == ~written, "%s: edu's register 4 reads %#x after %#x",
+			    how, reg4, written);
+}
+
 enum op { MAP_READ, MAP_WRITE, PREAD, PWRITE };
 
 /* The fastest of REPS runs of @n accesses, in microseconds per access. */
@@ -48,15 +71,20 @@ static double measure(enum op op, __u32 *regs, int fd, __u64 off, long n)
 		for (i = 0; i < n; i++) {
 			switch (op) {
 			case MAP_READ:
-				val += vfio_mmio_read32(&regs[0]);
+				val = vfio_mmio_read32(&regs[0]);
+				if (val != want_reg0)
+					check_reg0("mmap read", val);
 				break;
 			case MAP_WRITE:
 				vfio_mmio_write32(&regs[1], i);
 				break;
 			case PREAD:
 				VFIO_ASSERT(pread(fd, &val, 4, off) == 4, "pread");
+				if (val != want_reg0)
+					check_reg0("pread", val);
 				break;
 			case PWRITE:
+				val = i;
 				VFIO_ASSERT(pwrite(fd, &val, 4, off + 4) == 4, "pwrite");
 				break;
 			}
@@ -64,6 +92,12 @@ static double measure(enum op op, __u32 *regs, int fd, __u64 off, long n)
 		t = (now_us() - t0) / n;
 		if (t < best)
 			best = t;
+	}
+	if (op == MAP_WRITE)
+		check_liveness("mmap write", vfio_mmio_read32(&regs[1]), n - 1);
+	if (op == PWRITE) {
+		VFIO_ASSERT(pread(fd, &val, 4, off + 4) == 4, "pread");
+		check_liveness("pwrite", val, n - 1);
 	}
 	return best;
 }
@@ -108,6 +142,11 @@ static void bench_devmem(const char *bdf, long n)
 		printf("bench devmem-read n/a\nbench devmem-write n/a\n");
 	} else {
 		printf("# /dev/mem BAR0 %#llx reg0 %#x\n", start, vfio_mmio_read32(p));
+		/* The device is not open yet: what edu's ID must be. */
+		if (is_edu)
+			want_reg0 = EDU_ID_VALUE;
+		else
+			want_reg0 = vfio_mmio_read32(p);
 		bench_map("devmem", p, n);
 		munmap(p, 4096);
 	}
@@ -117,6 +156,7 @@ static void bench_devmem(const char *bdf, long n)
 
 int main(int argc, char *argv[])
 {
+	unsigned long vendor = 0, device = 0;
 	struct vfio_region_info info;
 	struct vfio_dev dev;
 	long n = 20000;
@@ -131,10 +171,15 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 
+	is_edu = !vfio_sysfs_read_hex(argv[optind], "vendor", &vendor) && vendor == 0x1234 &&
+		 !vfio_sysfs_read_hex(argv[optind], "device", &device) && device == 0x11e8;
 	bench_devmem(argv[optind], n);
 
 	vfio_dev_open(&dev, argv[optind], VFIO_TYPE1v2_IOMMU);
 	vfio_region_info(&dev, 0, &info);
+	vfio_region_read(&dev, 0, 0, &want_reg0, 4);
+	if (is_edu)
+		check_reg0("edu's ID", EDU_ID_VALUE);
 	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, dev.fd, info.offset);
 	if (p == MAP_FAILED) {
 		printf("bench mmap-read n/a\nbench mmap-write n/a\n");

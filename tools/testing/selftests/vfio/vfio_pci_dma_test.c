@@ -2,8 +2,8 @@
 /*
  * DMA through the type1 IOMMU with QEMU's edu device: map a buffer into
  * the container, have edu copy it into its internal buffer and back out to
- * another IOVA, and check the bytes; a DMA to an IOVA nobody mapped faults
- * in the IOMMU and writes nothing.
+ * another IOVA, and check the bytes; a DMA to an IOVA whose mapping was
+ * taken back faults in the IOMMU and writes nothing.
  *
  * edu quirks (QEMU 7.2): transfers of at most 4095 bytes (one ending exactly
  * at the end of its 4 KiB buffer aborts the VM), DMA addresses masked to 28
@@ -127,19 +127,59 @@ TEST_F(vfio_pci_dma, round_trip)
 		ASSERT_EQ(0, self->buf[page + i]);
 }
 
+/*
+ * An IOVA that was mapped and is no more: a page is mapped there, edu's
+ * DMA to it is seen to land, the mapping is taken back, and a second DMA
+ * of other bytes to the same IOVA must change neither that page (still
+ * ours, so a stale mapping would show in it) nor the mapped buffers.  edu
+ * reports no DMA errors (QEMU ignores the IOMMU's fault), so the bytes are
+ * all there is to look at; that edu had them to write is read back.
+ */
 TEST_F(vfio_pci_dma, unmapped_iova_writes_nothing)
 {
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
 	size_t page = self->len / 2, i;
+	unsigned char *victim;
 
-	for (i = 0; i < XFER; i++)
-		self->buf[i] = 0xa5;
+	victim = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, victim);
+	memset(victim, 0, page);
+	map.vaddr = (unsigned long)victim;
+	map.size = page;
+	map.iova = UNMAPPED_IOVA;
+	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	ASSERT_EQ(0, __vfio_ioctl(self->dev.container_fd, VFIO_IOMMU_MAP_DMA, &map));
+
+	/* Mapped: the DMA lands. */
+	memset(self->buf, 0x5a, XFER);
 	ASSERT_TRUE(edu_dma(&self->dev, IOVA, EDU_BUFFER, XFER, false));
-	/* The IOMMU faults this one; the engine still completes. */
 	ASSERT_TRUE(edu_dma(&self->dev, EDU_BUFFER, UNMAPPED_IOVA, XFER, true));
+	for (i = 0; i < XFER; i++)
+		ASSERT_EQ(0x5a, victim[i]);
+
+	unmap.iova = UNMAPPED_IOVA;
+	unmap.size = page;
+	ASSERT_EQ(0, __vfio_ioctl(self->dev.container_fd, VFIO_IOMMU_UNMAP_DMA, &unmap));
+	ASSERT_EQ(page, unmap.size);
+	memset(victim, 0, page);
+
+	/* Unmapped: the IOMMU faults this one; the engine still completes. */
+	memset(self->buf, 0xa5, XFER);
+	ASSERT_TRUE(edu_dma(&self->dev, IOVA, EDU_BUFFER, XFER, false));
+	ASSERT_TRUE(edu_dma(&self->dev, EDU_BUFFER, UNMAPPED_IOVA, XFER, true));
+	for (i = 0; i < page; i++)
+		ASSERT_EQ(0, victim[i]) TH_LOG("byte %zu written through a taken-back mapping", i);
 	for (i = 0; i < page; i++)
 		ASSERT_EQ(0, self->buf[page + i]);
 	for (i = 0; i < XFER; i++)
 		ASSERT_EQ(0xa5, self->buf[i]);
+
+	/* edu had the bytes to write. */
+	ASSERT_TRUE(edu_dma(&self->dev, EDU_BUFFER, IOVA + page, XFER, true));
+	for (i = 0; i < XFER; i++)
+		ASSERT_EQ(0xa5, self->buf[page + i]);
+	munmap(victim, page);
 }
 
 /* With bus mastering off, the device cannot DMA at all. */

@@ -422,7 +422,7 @@ TEST_F(reset, function_reset)
 	__u16 v;
 	int ret;
 
-	if (!(self->dev.info.flags & VFIO_DEVICE_FLAGS_RESET)) {
+	if (!vfio_dev_has_reset(&self->dev)) {
 		ASSERT_EQ(-EINVAL, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_RESET, NULL));
 		return;
 	}
@@ -485,9 +485,11 @@ TEST_F(reset, function_reset_keeps_irqs)
 	__u16 ctrl;
 	int efd, iefd, cap;
 
-	if (!(self->dev.info.flags & VFIO_DEVICE_FLAGS_RESET))
+	if (!vfio_dev_has_reset(&self->dev))
 		SKIP(return, "%s has no function reset", bdf);
-	if (__vfio_ioctl(self->dev.fd, VFIO_DEVICE_GET_IRQ_INFO, &irq) || !irq.count)
+	ASSERT_EQ(0, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_GET_IRQ_INFO, &irq));
+	ASSERT_EQ(vfio_sysfs_msix_count(bdf), irq.count);
+	if (!irq.count)
 		SKIP(return, "%s has no MSI-X", bdf);
 
 	efd = vfio_eventfd_new();
@@ -597,7 +599,7 @@ TEST(release_without_bus_reset)
 	FILE *f;
 
 	vfio_dev_open(&d, bdf, VFIO_TYPE1v2_IOMMU);
-	if (!(d.info.flags & VFIO_DEVICE_FLAGS_RESET))
+	if (!vfio_dev_has_reset(&d))
 		SKIP(vfio_dev_close(&d); return, "%s has no function reset", bdf);
 	vfio_dev_close(&d);
 	/* The PCI core's first method is the one it uses. */

@@ -94,6 +94,44 @@ static double bench(int fd, off_t off, size_t len, bool write, unsigned int iter
 	return time_op(do_io, &c, iters);
 }
 
+static void vga_reg_write(int fd, off_t region, unsigned int port, __u8 index, __u8 val)
+{
+	__u16 pair = index | (val << 8);
+
+	VFIO_ASSERT(pwrite(fd, &pair, 2, region + port) == 2, "write port %#x", port);
+}
+
+/*
+ * The rows time lengths only; this checks that what the region moves is
+ * the card's data, as vfio_pci_vga_test does: a sequencer register written
+ * through the I/O path reads back, and a pattern written to legacy memory
+ * (made a plain byte array: all planes, chain 4, the map at 0xa0000) reads
+ * back through a 4 KiB and a 1-byte read.  A mismatch ends the bench.
+ */
+static void check_data(int fd, off_t region)
+{
+	static __u8 out[4096], in[4096];
+	__u8 idx = 0x02, val = 0;
+
+	vga_reg_write(fd, region, 0x3c4, 0x07, 0x00);	/* cirrus extended mode off */
+	vga_reg_write(fd, region, 0x3c4, 0x02, 0x0f);	/* map mask: all planes */
+	vga_reg_write(fd, region, 0x3c4, 0x04, 0x08);	/* memory mode: chain 4 */
+	vga_reg_write(fd, region, 0x3ce, 0x05, 0x00);	/* read/write mode 0 */
+	vga_reg_write(fd, region, 0x3ce, 0x06, 0x00);	/* map 0xa0000-0xbffff */
+	VFIO_ASSERT(pwrite(fd, &idx, 1, region + 0x3c4) == 1 &&
+		    pread(fd, &val, 1, region + 0x3c5) == 1, "sequencer");
+	VFIO_ASSERT((val & 0x0f) == 0x0f, "map mask reads %#x, not 0x0f", val);
+
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = (__u8)(i * 7 + 3);
+	VFIO_ASSERT(pwrite(fd, out, sizeof(out), region + 0xa0000) == sizeof(out), "write");
+	VFIO_ASSERT(pread(fd, in, sizeof(in), region + 0xa0000) == sizeof(in), "read");
+	VFIO_ASSERT(!memcmp(out, in, sizeof(in)), "legacy memory does not read back");
+	VFIO_ASSERT(pread(fd, &val, 1, region + 0xa0000 + 100) == 1 && val == out[100],
+		    "a byte of legacy memory reads %#x, not %#x", val, out[100]);
+	printf("# data checked: sequencer, 4 KiB of legacy memory\n");
+}
+
 /*
  * Two processes, one card each, reading a port; total us per access.  The
  * clock starts once both have opened their cards (an open resets and
@@ -331,11 +369,12 @@ int main(int argc, char *argv[])
 	row("bulk_write_4k", bench(dev.fd, info.offset + 0xa0000, 4096, true, 20), "us/op");
 	row("bulk_read_128k", bench(dev.fd, info.offset + 0xa0000, 128 * 1024, false, 2), "us/op");
 	row("bulk_write_128k", bench(dev.fd, info.offset + 0xa0000, 128 * 1024, true, 2), "us/op");
+	check_data(dev.fd, info.offset);
 	/* The children open the cards themselves: a group opens once. */
 	vfio_dev_close(&dev);
 	if (argc > 2) {
 		const char *const cards[2] = { argv[1], argv[2] };
-		struct vfio_vgaarb_stats before[2], after[2];
+		struct vfio_vgaarb_stats before[2] = {}, after[2] = {};
 		bool have = !vfio_vgaarb_stats(cards[0], &before[0]);
 
 		row("alternate_2_cards", alternate(cards, 1000, have ? before : NULL,

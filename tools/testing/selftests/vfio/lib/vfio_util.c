@@ -4,6 +4,7 @@
  * through a type1 container, and small wrappers around the device ioctls.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
+
+#define PCI_ROM_RESOURCE_LINE	6	/* the ROM line of sysfs "resource" */
 
 static const char *selected_bdf;
 
@@ -110,6 +113,133 @@ int vfio_sysfs_read_config(const char *bdf, void *buf, size_t len)
 	n = pread(fd, buf, len, 0);
 	close(fd);
 	return n < 0 ? -errno : (int)n;
+}
+
+unsigned int vfio_sysfs_cap(const char *bdf, unsigned int id)
+{
+	unsigned char cfg[256];
+	unsigned int pos, ttl;
+
+	VFIO_ASSERT(vfio_sysfs_read_config(bdf, cfg, sizeof(cfg)) >= 64,
+		    "sysfs config of %s", bdf);
+	if (!(cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST))
+		return 0;
+	/* 48 capabilities fill the 192 bytes after the header: a longer chain loops. */
+	for (pos = cfg[PCI_CAPABILITY_LIST] & ~3, ttl = 48; pos >= 0x40;
+	     pos = cfg[pos + PCI_CAP_LIST_NEXT] & ~3) {
+		VFIO_ASSERT(ttl-- > 0, "capability chain of %s loops", bdf);
+		if (cfg[pos + PCI_CAP_LIST_ID] == id)
+			return pos;
+	}
+	return 0;
+}
+
+static __u16 sysfs_cfg_word(const char *bdf, unsigned int off)
+{
+	unsigned char cfg[256];
+
+	VFIO_ASSERT(vfio_sysfs_read_config(bdf, cfg, sizeof(cfg)) >= (int)off + 2,
+		    "sysfs config of %s", bdf);
+	return cfg[off] | cfg[off + 1] << 8;
+}
+
+/* 1 << Multiple Message Capable (Message Control bits 3:1). */
+unsigned int vfio_sysfs_msi_count(const char *bdf)
+{
+	unsigned int pos = vfio_sysfs_cap(bdf, PCI_CAP_ID_MSI);
+
+	if (!pos)
+		return 0;
+	return 1u << ((sysfs_cfg_word(bdf, pos + PCI_MSI_FLAGS) & PCI_MSI_FLAGS_QMASK) >> 1);
+}
+
+/* Table Size + 1. */
+unsigned int vfio_sysfs_msix_count(const char *bdf)
+{
+	unsigned int pos = vfio_sysfs_cap(bdf, PCI_CAP_ID_MSIX);
+
+	if (!pos)
+		return 0;
+	return (sysfs_cfg_word(bdf, pos + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_QSIZE) + 1;
+}
+
+/* Another function on @bdf's bus, from the sysfs directory listing. */
+static bool sysfs_has_bus_sibling(const char *bdf)
+{
+	struct dirent *e;
+	bool found = false;
+	DIR *d = opendir("/sys/bus/pci/devices");
+
+	VFIO_ASSERT(d, "open /sys/bus/pci/devices");
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, bdf, 8) && strcmp(e->d_name, bdf))
+			found = true;
+	closedir(d);
+	return found;
+}
+
+/*
+ * reset_method lists what the PCI core probed when it found the device.
+ * A bus reset resets a function only while it is alone on its bus, which
+ * the probe of the first function of a slot cannot know yet: with a
+ * sibling there, "bus" is listed and pci_reset_function() still answers
+ * -ENOTTY (the rig's 01:00.0, with its audio function 01:00.1).
+ */
+#define SEPARATORS	"\n "
+
+bool vfio_sysfs_has_reset(const char *bdf)
+{
+	char path[PATH_MAX], buf[128] = "", *tok, *save;
+	bool sibling = sysfs_has_bus_sibling(bdf);
+	ssize_t n;
+	int fd;
+
+	VFIO_ASSERT(!sysfs_path(path, sizeof(path), bdf, "reset_method"), "%s", bdf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		VFIO_ASSERT(errno == ENOENT, "open %s", path);
+		return false;	/* the PCI core hides it without a method */
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	VFIO_ASSERT(n >= 0, "read %s", path);
+	for (tok = strtok_r(buf, SEPARATORS, &save); tok;
+	     tok = strtok_r(NULL, SEPARATORS, &save))
+		if (!sibling || (strcmp(tok, "bus") && strcmp(tok, "cxl_bus")))
+			return true;
+	return false;
+}
+
+bool vfio_dev_has_reset(struct vfio_dev *dev)
+{
+	bool flag = dev->info.flags & VFIO_DEVICE_FLAGS_RESET;
+	bool sysfs = vfio_sysfs_has_reset(dev->bdf);
+
+	VFIO_ASSERT(flag == sysfs, "%s: VFIO_DEVICE_FLAGS_RESET %d, reset_method %s",
+		    dev->bdf, flag, sysfs ? "lists a method" : "absent or empty");
+	return flag;
+}
+
+bool vfio_sysfs_has_rom(const char *bdf)
+{
+	unsigned long long start = 0, end = 0, flags;
+	char path[PATH_MAX];
+	FILE *f;
+	int i;
+
+	VFIO_ASSERT(!sysfs_path(path, sizeof(path), bdf, "rom"), "%s", bdf);
+	if (!access(path, F_OK))
+		return true;
+	VFIO_ASSERT(errno == ENOENT, "access %s", path);
+	/* Line 6 of "resource" is the ROM BAR. */
+	sysfs_path(path, sizeof(path), bdf, "resource");
+	f = fopen(path, "r");
+	VFIO_ASSERT(f, "open %s", path);
+	for (i = 0; i <= PCI_ROM_RESOURCE_LINE; i++)
+		VFIO_ASSERT(fscanf(f, "%llx %llx %llx", &start, &end, &flags) == 3,
+			    "line %d of %s", i, path);
+	fclose(f);
+	return end > start;
 }
 
 int vfio_sysfs_read_hex(const char *bdf, const char *attr, unsigned long *val)

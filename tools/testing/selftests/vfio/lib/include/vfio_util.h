@@ -87,6 +87,27 @@ int vfio_sysfs_group(const char *bdf);
 int vfio_sysfs_read_config(const char *bdf, void *buf, size_t len);
 int vfio_sysfs_read_hex(const char *bdf, const char *attr, unsigned long *val);
 int vfio_sysfs_driver(const char *bdf, char *name, size_t len);
+
+/*
+ * What the device itself says, through sysfs and never through VFIO: the
+ * offset of standard capability @id in its config space (0 if absent), the
+ * vector counts of its MSI and MSI-X capabilities (0 without one), whether
+ * the PCI core has a reset method for it that can work (reset_method lists
+ * one, and not only a bus reset while another function shares the bus),
+ * and whether it has a ROM (a "rom" file or a ROM resource).
+ */
+unsigned int vfio_sysfs_cap(const char *bdf, unsigned int id);
+unsigned int vfio_sysfs_msi_count(const char *bdf);
+unsigned int vfio_sysfs_msix_count(const char *bdf);
+bool vfio_sysfs_has_reset(const char *bdf);
+bool vfio_sysfs_has_rom(const char *bdf);
+
+/*
+ * VFIO_DEVICE_FLAGS_RESET of @dev, asserted to agree with the PCI core's
+ * reset_method (both drivers set it when the reset at open worked, which
+ * needs a method): a test may skip on false.
+ */
+bool vfio_dev_has_reset(struct vfio_dev *dev);
 bool vfio_driver_is_stock(void);
 
 /* Open container, group and device; __ variant returns -errno. */
