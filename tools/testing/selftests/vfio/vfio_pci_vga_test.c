@@ -812,13 +812,21 @@ TEST(host_routing_untouched)
 	if (!cards)
 		SKIP(return, "no VGA card bound to vfio-pci");
 	TH_LOG("%u cards opened, reset and released: the host's VGA moved %u times", cards, bad);
+	/*
+	 * Stock moves it or not from one run to the next (0 and 6 times in
+	 * runs of the same suite): its resets can undo the arbiter's
+	 * routing.  Not a property stock claims, so not held against it.
+	 */
+	if (vfio_driver_is_stock())
+		SKIP(return, "stock moved the host's VGA %u times; not held", bad);
 	ASSERT_EQ(0, bad);
 }
 
 /*
  * After its user's VGA region access the card holds the routing; its last
  * close gives it back to the host's boot card (ours).  Stock leaves the
- * routing with the card until something else asks the arbiter for it.
+ * routing with the card until something else asks the arbiter for it, or
+ * one of its resets puts the bridges back as they were: not held.
  */
 TEST(host_routing_back_after_release)
 {
@@ -857,7 +865,11 @@ TEST(host_routing_back_after_release)
 	if (!cards)
 		SKIP(return, "no VGA card bound to vfio-pci");
 	TH_LOG("%u of %u cards left the host's VGA routed back at release", back, cards);
-	ASSERT_EQ(vfio_driver_is_stock() ? 0 : cards, back);
+	/* Stock: 0, 1 and 2 of 2 in runs of the same suite, as its resets go. */
+	if (vfio_driver_is_stock())
+		SKIP(return, "stock left it back for %u of %u cards; not held",
+		     back, cards);
+	ASSERT_EQ(cards, back);
 }
 
 int main(int argc, char *argv[])
