@@ -20,6 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 driver=${DRIVER:-ours}
 res=$top/build/check-debug
+[ "$driver" = ours ] || res=$top/build/check-debug-$driver
 rm -rf "$res"
 mkdir -p "$res/static"
 
@@ -28,7 +29,9 @@ step_prefix=check-debug
 . "$top/scripts/tap-step.sh"
 
 finish() {
-	python3 "$top/scripts/tap-summary.py" "$res"
+	# Held to the expected results of this lane and driver.
+	python3 "$top/scripts/tap-summary.py" --expect "check-debug:$driver" \
+		--tap "$res/static/expected-results.tap" "$res"
 	exit
 }
 

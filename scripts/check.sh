@@ -3,14 +3,16 @@
 #
 # make check: static checks, the uAPI ABI test, then the VM suite with
 # $DRIVER (ours by default; DRIVER=stock runs the same suite on Debian's
-# vfio-pci).  Every step leaves TAP under build/check/; the last line is
-# "N passed, N failed, N skipped".
+# vfio-pci).  Every step leaves TAP under build/check/ (build/check-stock/
+# for stock); the run is held to the lane's expected results, and the last
+# line is "N passed, N failed, N skipped".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 driver=${DRIVER:-ours}
 KDIR=$("$top/scripts/kdir.sh") || exit 1
 res=$top/build/check
+[ "$driver" = ours ] || res=$top/build/check-$driver
 rm -rf "$res"
 mkdir -p "$res/static"
 
@@ -122,4 +124,7 @@ if [ "$driver" = ours ]; then
 	tail -n 3 "$res/demo-linux/demo-linux.log"
 fi
 
-python3 scripts/tap-summary.py "$res"
+# Held to the expected results of this lane and driver
+# (tools/testing/selftests/vfio/expected-results.txt).
+python3 scripts/tap-summary.py --expect "check:$driver" \
+	--tap "$res/static/expected-results.tap" "$res"
