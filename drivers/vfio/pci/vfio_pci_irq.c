@@ -12,7 +12,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/eventfd.h>
-#include <linux/bitfield.h>
 #include <linux/pci.h>
 
 #include "vfio_pci_priv.h"
@@ -27,7 +26,6 @@
 int vfio_pci_irq_count(struct vfio_pci_dev *vpdev, unsigned int index)
 {
 	struct pci_dev *pdev = vpdev->pdev;
-	u16 flags;
 	u8 pin;
 
 	switch (index) {
@@ -37,15 +35,8 @@ int vfio_pci_irq_count(struct vfio_pci_dev *vpdev, unsigned int index)
 		pci_read_config_byte(pdev, PCI_INTERRUPT_PIN, &pin);
 		return pin ? 1 : 0;
 	case VFIO_PCI_MSI_IRQ_INDEX:
-		if (!pdev->msi_cap)
-			return 0;
-		pci_read_config_word(pdev, pdev->msi_cap + PCI_MSI_FLAGS, &flags);
-		return 1 << FIELD_GET(PCI_MSI_FLAGS_QMASK, flags);
 	case VFIO_PCI_MSIX_IRQ_INDEX:
-		if (!pdev->msix_cap)
-			return 0;
-		pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &flags);
-		return (flags & PCI_MSIX_FLAGS_QSIZE) + 1;
+		return vfio_pci_msi_count(vpdev, index);
 	case VFIO_PCI_ERR_IRQ_INDEX:
 		return pci_is_pcie(pdev) ? 1 : 0;
 	case VFIO_PCI_REQ_IRQ_INDEX:

@@ -17,6 +17,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitfield.h>
 #include <linux/eventfd.h>
 #include <linux/interrupt.h>
 #include <linux/msi.h>
@@ -47,6 +48,33 @@ static void vfio_pci_vector_detach(struct vfio_pci_dev *vpdev,
 	vec->name = NULL;
 	eventfd_ctx_put(vec->trigger);
 	vec->trigger = NULL;
+}
+
+/**
+ * vfio_pci_msi_count - how many vectors the MSI or MSI-X capability offers
+ * @vpdev: the device
+ * @index: VFIO_PCI_MSI_IRQ_INDEX or VFIO_PCI_MSIX_IRQ_INDEX
+ *
+ * MSI: 2^Multiple Message Capable; MSI-X: Table Size + 1 (PCIe r6.0,
+ * 7.7.1.2 and 7.7.2.2), read from the device.
+ *
+ * Return: the vector count; 0 without the capability.
+ */
+unsigned int vfio_pci_msi_count(struct vfio_pci_dev *vpdev, unsigned int index)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+	u16 flags;
+
+	if (index == VFIO_PCI_MSI_IRQ_INDEX) {
+		if (!pdev->msi_cap)
+			return 0;
+		pci_read_config_word(pdev, pdev->msi_cap + PCI_MSI_FLAGS, &flags);
+		return 1 << FIELD_GET(PCI_MSI_FLAGS_QMASK, flags);
+	}
+	if (!pdev->msix_cap)
+		return 0;
+	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &flags);
+	return (flags & PCI_MSIX_FLAGS_QSIZE) + 1;
 }
 
 /* Give vector @i a Linux interrupt, allocating an MSI-X one if need be. */
@@ -165,7 +193,7 @@ static int vfio_pci_msi_enable(struct vfio_pci_dev *vpdev, unsigned int index,
 			       unsigned int nvec)
 {
 	struct vfio_pci_irq_state *irqs = &vpdev->irq;
-	unsigned int total = vfio_pci_irq_count(vpdev, index);
+	unsigned int total = vfio_pci_msi_count(vpdev, index);
 	struct vfio_pci_vector *vectors;
 	unsigned int i;
 	int ret;

@@ -424,6 +424,7 @@ void vfio_pci_intx_disable(struct vfio_pci_dev *vpdev);
 void vfio_pci_intx_virt_disable(struct vfio_pci_dev *vpdev, bool disable);
 
 /* vfio_pci_msi.c */
+unsigned int vfio_pci_msi_count(struct vfio_pci_dev *vpdev, unsigned int index);
 int vfio_pci_msi_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
 		     void *data);
 void vfio_pci_msi_disable(struct vfio_pci_dev *vpdev);
