@@ -264,18 +264,14 @@ find_region_cap(struct vfio_region_info *info, unsigned int id)
 TEST_F(vfio_pci_bar, msix_bar)
 {
 	unsigned char cfg[256];
-	unsigned int pos = 0, ttl = 48, bir;
+	unsigned int pos, bir;
 	struct vfio_region_info *info;
 	struct vfio_info_cap_header *hdr;
 	__u32 table, entry[4];
 
 	vfio_region_read(&self->dev, VFIO_PCI_CONFIG_REGION_INDEX, 0, cfg, sizeof(cfg));
-	if (cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST)
-		for (pos = cfg[PCI_CAPABILITY_LIST] & ~3; pos >= 0x40 && ttl--;
-		     pos = cfg[pos + 1] & ~3)
-			if (cfg[pos] == PCI_CAP_ID_MSIX)
-				break;
-	if (pos < 0x40)
+	pos = vfio_cfg_find_cap(cfg, PCI_CAP_ID_MSIX);
+	if (!pos)
 		SKIP(return, "%s has no MSI-X", bdf);
 	memcpy(&table, cfg + pos + PCI_MSIX_TABLE, 4);
 	bir = table & PCI_MSIX_TABLE_BIR;
@@ -629,17 +625,13 @@ TEST_F(vfio_pci_bar, ioeventfd_limit)
 TEST_F(vfio_pci_bar, ioeventfd_msix_table)
 {
 	unsigned char cfg[256];
-	unsigned int pos = 0, ttl = 48;
+	unsigned int pos;
 	int efd = eventfd(0, EFD_CLOEXEC);
 	__u32 table;
 
 	vfio_region_read(&self->dev, VFIO_PCI_CONFIG_REGION_INDEX, 0, cfg, sizeof(cfg));
-	if (cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST)
-		for (pos = cfg[PCI_CAPABILITY_LIST] & ~3; pos >= 0x40 && ttl--;
-		     pos = cfg[pos + 1] & ~3)
-			if (cfg[pos] == PCI_CAP_ID_MSIX)
-				break;
-	if (pos < 0x40)
+	pos = vfio_cfg_find_cap(cfg, PCI_CAP_ID_MSIX);
+	if (!pos)
 		SKIP(return, "%s has no MSI-X", bdf);
 	memcpy(&table, cfg + pos + PCI_MSIX_TABLE, 4);
 	ASSERT_EQ(-EINVAL, __ioeventfd(&self->dev, VFIO_DEVICE_IOEVENTFD_32,

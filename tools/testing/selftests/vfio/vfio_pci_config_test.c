@@ -47,26 +47,12 @@ static __u32 hw_read(unsigned int off, unsigned int width)
 	return val;
 }
 
-/* The offset of standard capability @id in @cfg, 0 if absent. */
-static unsigned int find_cap(const unsigned char *cfg, unsigned int id)
-{
-	unsigned int pos, ttl = 48;
-
-	if (!(cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST))
-		return 0;
-	for (pos = cfg[PCI_CAPABILITY_LIST] & ~3; pos >= 0x40 && ttl--;
-	     pos = cfg[pos + PCI_CAP_LIST_NEXT] & ~3)
-		if (cfg[pos + PCI_CAP_LIST_ID] == id)
-			return pos;
-	return 0;
-}
-
 static unsigned int cap_pos(struct vfio_dev *dev, unsigned int id)
 {
 	unsigned char cfg[256];
 
 	vfio_region_read(dev, VFIO_PCI_CONFIG_REGION_INDEX, 0, cfg, sizeof(cfg));
-	return find_cap(cfg, id);
+	return vfio_cfg_find_cap(cfg, id);
 }
 
 /*
@@ -209,8 +195,8 @@ TEST_F(vfio_pci_config, capability_chain)
 	}
 	ASSERT_LT(0, n);
 	/* Interrupt capabilities are never hidden. */
-	ASSERT_EQ(find_cap(h, PCI_CAP_ID_MSI), find_cap(v, PCI_CAP_ID_MSI));
-	ASSERT_EQ(find_cap(h, PCI_CAP_ID_MSIX), find_cap(v, PCI_CAP_ID_MSIX));
+	ASSERT_EQ(vfio_cfg_find_cap(h, PCI_CAP_ID_MSI), vfio_cfg_find_cap(v, PCI_CAP_ID_MSI));
+	ASSERT_EQ(vfio_cfg_find_cap(h, PCI_CAP_ID_MSIX), vfio_cfg_find_cap(v, PCI_CAP_ID_MSIX));
 }
 
 TEST_F(vfio_pci_config, ext_capability_chain)

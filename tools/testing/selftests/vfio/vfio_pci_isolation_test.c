@@ -236,29 +236,24 @@ struct msix {
 static bool find_msix(struct vfio_dev *dev, struct msix *m)
 {
 	unsigned char cfg[256];
-	unsigned int pos, ttl = 48;
+	unsigned int pos;
 	__u32 table, pba;
 	__u16 flags;
 
 	vfio_region_read(dev, CFG, 0, cfg, sizeof(cfg));
-	if (!(cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST))
+	pos = vfio_cfg_find_cap(cfg, PCI_CAP_ID_MSIX);
+	if (!pos)
 		return false;
-	for (pos = cfg[PCI_CAPABILITY_LIST] & ~3; pos >= 0x40 && ttl--;
-	     pos = cfg[pos + 1] & ~3) {
-		if (cfg[pos] != PCI_CAP_ID_MSIX)
-			continue;
-		memcpy(&flags, cfg + pos + PCI_MSIX_FLAGS, 2);
-		memcpy(&table, cfg + pos + PCI_MSIX_TABLE, 4);
-		memcpy(&pba, cfg + pos + PCI_MSIX_PBA, 4);
-		m->pos = pos;
-		m->nr = (flags & PCI_MSIX_FLAGS_QSIZE) + 1;
-		m->table_bar = table & PCI_MSIX_TABLE_BIR;
-		m->table = table & PCI_MSIX_TABLE_OFFSET;
-		m->pba_bar = pba & PCI_MSIX_PBA_BIR;
-		m->pba = pba & PCI_MSIX_PBA_OFFSET;
-		return true;
-	}
-	return false;
+	memcpy(&flags, cfg + pos + PCI_MSIX_FLAGS, 2);
+	memcpy(&table, cfg + pos + PCI_MSIX_TABLE, 4);
+	memcpy(&pba, cfg + pos + PCI_MSIX_PBA, 4);
+	m->pos = pos;
+	m->nr = (flags & PCI_MSIX_FLAGS_QSIZE) + 1;
+	m->table_bar = table & PCI_MSIX_TABLE_BIR;
+	m->table = table & PCI_MSIX_TABLE_OFFSET;
+	m->pba_bar = pba & PCI_MSIX_PBA_BIR;
+	m->pba = pba & PCI_MSIX_PBA_OFFSET;
+	return true;
 }
 
 static struct vfio_region_info *region_info_caps(struct vfio_dev *dev,

@@ -33,16 +33,9 @@ FIXTURE(nosnoop) {
 static unsigned int exp_cap(struct vfio_dev *dev)
 {
 	unsigned char cfg[256];
-	unsigned int pos, ttl = 48;
 
 	vfio_region_read(dev, VFIO_PCI_CONFIG_REGION_INDEX, 0, cfg, sizeof(cfg));
-	if (!(cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST))
-		return 0;
-	for (pos = cfg[PCI_CAPABILITY_LIST] & ~3; pos >= 0x40 && ttl--;
-	     pos = cfg[pos + PCI_CAP_LIST_NEXT] & ~3)
-		if (cfg[pos + PCI_CAP_LIST_ID] == PCI_CAP_ID_EXP)
-			return pos;
-	return 0;
+	return vfio_cfg_find_cap(cfg, PCI_CAP_ID_EXP);
 }
 
 FIXTURE_SETUP(nosnoop)

@@ -115,23 +115,29 @@ int vfio_sysfs_read_config(const char *bdf, void *buf, size_t len)
 	return n < 0 ? -errno : (int)n;
 }
 
-unsigned int vfio_sysfs_cap(const char *bdf, unsigned int id)
+unsigned int vfio_cfg_find_cap(const unsigned char *cfg, unsigned int id)
 {
-	unsigned char cfg[256];
 	unsigned int pos, ttl;
 
-	VFIO_ASSERT(vfio_sysfs_read_config(bdf, cfg, sizeof(cfg)) >= 64,
-		    "sysfs config of %s", bdf);
 	if (!(cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST))
 		return 0;
 	/* 48 capabilities fill the 192 bytes after the header: a longer chain loops. */
 	for (pos = cfg[PCI_CAPABILITY_LIST] & ~3, ttl = 48; pos >= 0x40;
 	     pos = cfg[pos + PCI_CAP_LIST_NEXT] & ~3) {
-		VFIO_ASSERT(ttl-- > 0, "capability chain of %s loops", bdf);
+		VFIO_ASSERT(ttl-- > 0, "the capability chain loops");
 		if (cfg[pos + PCI_CAP_LIST_ID] == id)
 			return pos;
 	}
 	return 0;
+}
+
+unsigned int vfio_sysfs_cap(const char *bdf, unsigned int id)
+{
+	unsigned char cfg[256] = { 0 };
+
+	VFIO_ASSERT(vfio_sysfs_read_config(bdf, cfg, sizeof(cfg)) >= 64,
+		    "sysfs config of %s", bdf);
+	return vfio_cfg_find_cap(cfg, id);
 }
 
 static __u16 sysfs_cfg_word(const char *bdf, unsigned int off)

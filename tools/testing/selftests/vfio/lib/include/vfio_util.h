@@ -97,6 +97,12 @@ int vfio_sysfs_driver(const char *bdf, char *name, size_t len);
  * and whether it has a ROM (a "rom" file or a ROM resource).
  */
 unsigned int vfio_sysfs_cap(const char *bdf, unsigned int id);
+/*
+ * The offset of standard capability @id in the 256 config bytes @cfg
+ * (sysfs's or the VFIO config region's), 0 if absent; a chain that loops
+ * fails the caller's test.
+ */
+unsigned int vfio_cfg_find_cap(const unsigned char *cfg, unsigned int id);
 unsigned int vfio_sysfs_msi_count(const char *bdf);
 unsigned int vfio_sysfs_msix_count(const char *bdf);
 bool vfio_sysfs_has_reset(const char *bdf);
