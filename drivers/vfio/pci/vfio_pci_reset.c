@@ -7,7 +7,9 @@
  * guest a clean card is resetting the slot or bus the card sits on, which
  * resets its companion functions too.  So a hot reset
  * (VFIO_DEVICE_PCI_HOT_RESET) needs proof that the caller owns every
- * device it touches: the group fds of those devices.
+ * device it touches: the group fds of those devices, or, when the device
+ * was opened through its cdev, the caller's iommufd, to which every one of
+ * them (or its IOMMU group) must be bound.
  *
  * Devices that share a slot or bus reset form a VFIO device set.  When the
  * last open device of a set is closed and some device of it could not be
@@ -161,25 +163,61 @@ struct vfio_pci_info_fill {
 	struct vfio_pci_dependent_device *devs;
 	unsigned int max;
 	unsigned int count;
+	/* Set for a device opened through its cdev: report dev-ids. */
+	struct iommufd_ctx *ictx;
+	struct vfio_device_set *dev_set;
+	bool all_owned;
 };
+
+/*
+ * The dev-id of an affected device as seen from @ictx: its iommufd object
+ * id when it is bound to @ictx, VFIO_PCI_DEVID_OWNED when it is not bound
+ * there but its IOMMU group is @ictx's (it cannot belong to anyone else),
+ * VFIO_PCI_DEVID_NOT_OWNED otherwise.  A device that is not one of ours in
+ * this set is never owned: a hot reset would refuse it whoever holds it
+ * (vfio_pci_check_in_set()).  Called with dev_set->lock held.
+ */
+static u32 vfio_pci_dev_id(struct vfio_pci_info_fill *fill, struct pci_dev *dev)
+{
+	struct vfio_device *vdev;
+	int id;
+
+	vdev = vfio_find_device_in_devset(fill->dev_set, &dev->dev);
+	if (!vdev || !vfio_pci_set_member(vdev))
+		return VFIO_PCI_DEVID_NOT_OWNED;
+	id = vfio_iommufd_get_dev_id(vdev, fill->ictx);
+	if (id > 0)
+		return id;
+	if (id == -ENOENT)
+		return VFIO_PCI_DEVID_OWNED;
+	return VFIO_PCI_DEVID_NOT_OWNED;
+}
 
 static int vfio_pci_fill_dependent(struct pci_dev *dev, void *data)
 {
 	struct vfio_pci_info_fill *fill = data;
+	struct vfio_pci_dependent_device *d;
 	struct iommu_group *group;
 
 	if (fill->count < fill->max) {
-		group = iommu_group_get(&dev->dev);
-		/* A device outside any group can never be proven ours. */
-		if (!group)
-			return -EPERM;
-		fill->devs[fill->count] = (struct vfio_pci_dependent_device) {
-			.group_id = iommu_group_id(group),
+		d = &fill->devs[fill->count];
+		*d = (struct vfio_pci_dependent_device) {
 			.segment = pci_domain_nr(dev->bus),
 			.bus = dev->bus->number,
 			.devfn = dev->devfn,
 		};
-		iommu_group_put(group);
+		if (fill->ictx) {
+			d->devid = vfio_pci_dev_id(fill, dev);
+			if (d->devid == (u32)VFIO_PCI_DEVID_NOT_OWNED)
+				fill->all_owned = false;
+		} else {
+			group = iommu_group_get(&dev->dev);
+			/* A device outside any group can never be proven ours. */
+			if (!group)
+				return -EPERM;
+			d->group_id = iommu_group_id(group);
+			iommu_group_put(group);
+		}
 	}
 	fill->count++;
 	return 0;
@@ -195,8 +233,9 @@ int vfio_pci_ioctl_hot_reset_info(struct vfio_pci_dev *vpdev,
 				  struct vfio_pci_hot_reset_info __user *arg)
 {
 	const size_t minsz = offsetofend(struct vfio_pci_hot_reset_info, count);
+	struct vfio_device_set *dev_set = vpdev->vdev.dev_set;
 	struct vfio_pci_hot_reset_info hdr;
-	struct vfio_pci_info_fill fill = {};
+	struct vfio_pci_info_fill fill = { .dev_set = dev_set };
 	unsigned int count = 0;
 	int ret;
 
@@ -219,13 +258,25 @@ int vfio_pci_ioctl_hot_reset_info(struct vfio_pci_dev *vpdev,
 	fill.devs = kcalloc(count, sizeof(*fill.devs), GFP_KERNEL);
 	if (!fill.devs)
 		return -ENOMEM;
+	if (vfio_device_cdev_opened(&vpdev->vdev)) {
+		fill.ictx = vfio_iommufd_device_ictx(&vpdev->vdev);
+		fill.all_owned = true;
+	}
+	/* Bind, unbind, open and close of the set's devices wait. */
+	mutex_lock(&dev_set->lock);
 	ret = vfio_pci_walk_affected(vpdev->pdev, vfio_pci_fill_dependent, &fill);
+	mutex_unlock(&dev_set->lock);
 	/* The topology may change under us; never report more than fits. */
 	if (!ret && fill.count > count)
 		ret = -EAGAIN;
 	if (ret)
 		goto out_free;
 
+	if (fill.ictx) {
+		hdr.flags = VFIO_PCI_HOT_RESET_FLAG_DEV_ID;
+		if (fill.all_owned)
+			hdr.flags |= VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	}
 	hdr.count = fill.count;
 	if (copy_to_user(arg->devices, fill.devs, fill.count * sizeof(*fill.devs)))
 		ret = -EFAULT;
@@ -263,11 +314,23 @@ static int vfio_pci_check_in_set(struct pci_dev *dev, void *data)
 	return -EINVAL;
 }
 
+/*
+ * The proof of a hot reset: the caller's group fds (@files, @nr) for a
+ * device opened through its group, or, for a device opened through its
+ * cdev (@ictx set, no fds), the caller's iommufd: @vdev is bound to it, or
+ * its IOMMU group is (vfio_iommufd_get_dev_id() returns the id, or -ENOENT
+ * for a device of an owned group that is not bound itself).
+ */
 static bool vfio_pci_owned(struct vfio_device *vdev, struct file **files,
-			   unsigned int nr)
+			   unsigned int nr, struct iommufd_ctx *ictx)
 {
 	unsigned int i;
+	int id;
 
+	if (ictx) {
+		id = vfio_iommufd_get_dev_id(vdev, ictx);
+		return id > 0 || id == -ENOENT;
+	}
 	for (i = 0; i < nr; i++)
 		if (vfio_file_has_dev(files[i], vdev))
 			return true;
@@ -393,10 +456,11 @@ int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 	struct vfio_device_set *dev_set = vpdev->vdev.dev_set;
 	struct vfio_pci_proof proof = { .dev_set = dev_set };
 	struct pci_dev *pdev = vpdev->pdev;
+	struct iommufd_ctx *ictx = NULL;
 	struct vfio_pci_hot_reset hdr;
 	struct vfio_device *cur;
-	struct file **files;
-	unsigned int affected = 0, got, i;
+	struct file **files = NULL;
+	unsigned int affected = 0, got = 0, i;
 	int ret;
 
 	ret = vfio_pci_copy_arg(&hdr, arg, minsz);
@@ -409,22 +473,35 @@ int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 	if (ret)
 		return ret;
 
-	/* One group fd at least, and never more than there are devices. */
-	if (!hdr.count || hdr.count > affected ||
-	    hdr.count > VFIO_PCI_HOT_RESET_MAX_FDS ||
-	    hdr.argsz < minsz + (size_t)hdr.count * sizeof(s32))
+	/*
+	 * Opened through its cdev: no group fds, the caller's iommufd is
+	 * the proof.  Opened through its group: one group fd at least, and
+	 * never more than there are devices.  The two do not mix.
+	 */
+	if (vfio_device_cdev_opened(&vpdev->vdev)) {
+		if (hdr.count)
+			return -EINVAL;
+		ictx = vfio_iommufd_device_ictx(&vpdev->vdev);
+		if (!ictx)
+			return -EINVAL;
+	} else if (!hdr.count || hdr.count > affected ||
+		   hdr.count > VFIO_PCI_HOT_RESET_MAX_FDS ||
+		   hdr.argsz < minsz + (size_t)hdr.count * sizeof(s32)) {
 		return -EINVAL;
+	}
 
-	files = kcalloc(hdr.count, sizeof(*files), GFP_KERNEL);
-	if (!files)
-		return -ENOMEM;
-	ret = vfio_pci_get_group_files(hdr.count, arg->group_fds, files, &got);
-	if (ret) {
-		if (ret != -EFAULT)
-			pci_dbg(pdev, "hot reset refused: group_fds[%u] is %s\n",
-				ret == -EBADF ? got : got - 1,
-				ret == -EBADF ? "not an open fd" : "not a VFIO group");
-		goto out_put_files;
+	if (hdr.count) {
+		files = kcalloc(hdr.count, sizeof(*files), GFP_KERNEL);
+		if (!files)
+			return -ENOMEM;
+		ret = vfio_pci_get_group_files(hdr.count, arg->group_fds, files, &got);
+		if (ret) {
+			if (ret != -EFAULT)
+				pci_dbg(pdev, "hot reset refused: group_fds[%u] is %s\n",
+					ret == -EBADF ? got : got - 1,
+					ret == -EBADF ? "not an open fd" : "not a VFIO group");
+			goto out_put_files;
+		}
 	}
 
 	mutex_lock(&dev_set->lock);
@@ -439,8 +516,10 @@ int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 	}
 
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
-		if (!vfio_pci_owned(cur, files, hdr.count)) {
-			pci_info_ratelimited(pdev, "hot reset refused: no group fd given for %s\n",
+		if (!vfio_pci_owned(cur, files, hdr.count, ictx)) {
+			pci_info_ratelimited(pdev, "hot reset refused: %s for %s\n",
+					     ictx ? "the caller's iommufd does not own it" :
+						    "no group fd given",
 					     dev_name(cur->dev));
 			ret = -EINVAL;
 			goto out_unlock;

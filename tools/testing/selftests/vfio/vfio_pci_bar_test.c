@@ -32,11 +32,25 @@ FIXTURE(vfio_pci_bar) {
 	struct vfio_region_info bar[6];
 };
 
+FIXTURE_VARIANT(vfio_pci_bar) {
+	unsigned long iommu_mode;
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_bar, type1v2) {
+	.iommu_mode = VFIO_TYPE1v2_IOMMU,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_bar, iommufd) {
+	.iommu_mode = VFIO_IOMMUFD,
+};
+
 FIXTURE_SETUP(vfio_pci_bar)
 {
 	unsigned int i;
 
-	vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+	if (vfio_mode_missing(bdf, variant->iommu_mode))
+		SKIP(return, "%s", vfio_mode_missing(bdf, variant->iommu_mode));
+	vfio_dev_open(&self->dev, bdf, variant->iommu_mode);
 	for (i = 0; i < 6; i++)
 		vfio_region_info(&self->dev, i, &self->bar[i]);
 }

@@ -21,11 +21,25 @@ FIXTURE(vfio_pci_config) {
 	unsigned int size;
 };
 
+FIXTURE_VARIANT(vfio_pci_config) {
+	unsigned long iommu_mode;
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_config, type1v2) {
+	.iommu_mode = VFIO_TYPE1v2_IOMMU,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_config, iommufd) {
+	.iommu_mode = VFIO_IOMMUFD,
+};
+
 FIXTURE_SETUP(vfio_pci_config)
 {
 	struct vfio_region_info info;
 
-	vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+	if (vfio_mode_missing(bdf, variant->iommu_mode))
+		SKIP(return, "%s", vfio_mode_missing(bdf, variant->iommu_mode));
+	vfio_dev_open(&self->dev, bdf, variant->iommu_mode);
 	vfio_region_info(&self->dev, VFIO_PCI_CONFIG_REGION_INDEX, &info);
 	self->size = info.size;
 }

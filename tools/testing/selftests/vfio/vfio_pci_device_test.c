@@ -31,8 +31,14 @@ FIXTURE_VARIANT_ADD(vfio_pci_device, type1v2) {
 	.iommu_type = VFIO_TYPE1v2_IOMMU,
 };
 
+FIXTURE_VARIANT_ADD(vfio_pci_device, iommufd) {
+	.iommu_type = VFIO_IOMMUFD,
+};
+
 FIXTURE_SETUP(vfio_pci_device)
 {
+	if (vfio_mode_missing(bdf, variant->iommu_type))
+		SKIP(return, "%s", vfio_mode_missing(bdf, variant->iommu_type));
 	vfio_dev_open(&self->dev, bdf, variant->iommu_type);
 }
 
@@ -45,6 +51,8 @@ TEST_F(vfio_pci_device, group_is_viable)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 
+	if (self->dev.mode == VFIO_IOMMUFD)
+		SKIP(return, "iommufd mode: the device was opened without its group");
 	ASSERT_EQ(0, __vfio_ioctl(self->dev.group_fd, VFIO_GROUP_GET_STATUS, &status));
 	ASSERT_TRUE(status.flags & VFIO_GROUP_FLAGS_VIABLE);
 	ASSERT_TRUE(status.flags & VFIO_GROUP_FLAGS_CONTAINER_SET);

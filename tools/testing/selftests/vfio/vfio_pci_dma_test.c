@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * DMA through the type1 IOMMU with QEMU's edu device: map a buffer into
- * the container, have edu copy it into its internal buffer and back out to
- * another IOVA, and check the bytes; a DMA to an IOVA whose mapping was
- * taken back faults in the IOMMU and writes nothing.
+ * DMA with QEMU's edu device, in each IOMMU mode (a type1 container, or
+ * the device cdev with an iommufd IOAS): map a buffer, have edu copy it
+ * into its internal buffer and back out to another IOVA, and check the
+ * bytes; a DMA to an IOVA whose mapping was taken back faults in the IOMMU
+ * and writes nothing.
  *
  * edu quirks (QEMU 7.2): transfers of at most 4095 bytes (one ending exactly
  * at the end of its 4 KiB buffer aborts the VM), DMA addresses masked to 28
@@ -39,6 +40,18 @@ FIXTURE(vfio_pci_dma) {
 	size_t len;
 };
 
+FIXTURE_VARIANT(vfio_pci_dma) {
+	unsigned long iommu_mode;
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_dma, type1v2) {
+	.iommu_mode = VFIO_TYPE1v2_IOMMU,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_dma, iommufd) {
+	.iommu_mode = VFIO_IOMMUFD,
+};
+
 static void edu_write64(struct vfio_dev *dev, unsigned int off, __u64 val)
 {
 	vfio_region_write(dev, 0, off, &val, 8);
@@ -72,7 +85,6 @@ static bool edu_dma(struct vfio_dev *dev, __u64 src, __u64 dst, __u64 count,
 
 FIXTURE_SETUP(vfio_pci_dma)
 {
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
 	unsigned long vendor = 0, device = 0;
 	__u16 cmd;
 
@@ -81,18 +93,16 @@ FIXTURE_SETUP(vfio_pci_dma)
 	if (vendor != 0x1234 || device != 0x11e8)
 		SKIP(return, "%s is not edu", bdf);
 
-	vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+	if (vfio_mode_missing(bdf, variant->iommu_mode))
+		SKIP(return, "%s", vfio_mode_missing(bdf, variant->iommu_mode));
+	vfio_dev_open(&self->dev, bdf, variant->iommu_mode);
 	self->len = 2 * sysconf(_SC_PAGESIZE);
 	self->buf = mmap(NULL, self->len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->buf);
 	memset(self->buf, 0, self->len);
 
-	map.vaddr = (unsigned long)self->buf;
-	map.size = self->len;
-	map.iova = IOVA;
-	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-	ASSERT_EQ(0, __vfio_ioctl(self->dev.container_fd, VFIO_IOMMU_MAP_DMA, &map));
+	ASSERT_EQ(0, __vfio_dma_map(&self->dev, self->buf, IOVA, self->len));
 
 	cmd = vfio_cfg_read(&self->dev, PCI_COMMAND, 2);
 	vfio_cfg_write(&self->dev, PCI_COMMAND, 2,
@@ -101,13 +111,9 @@ FIXTURE_SETUP(vfio_pci_dma)
 
 FIXTURE_TEARDOWN(vfio_pci_dma)
 {
-	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
-
 	if (self->dev.fd < 0 || !self->buf)
 		return;
-	unmap.iova = IOVA;
-	unmap.size = self->len;
-	__vfio_ioctl(self->dev.container_fd, VFIO_IOMMU_UNMAP_DMA, &unmap);
+	__vfio_dma_unmap(&self->dev, IOVA, self->len);
 	vfio_dev_close(&self->dev);
 	munmap(self->buf, self->len);
 }
@@ -137,19 +143,13 @@ TEST_F(vfio_pci_dma, round_trip)
  */
 TEST_F(vfio_pci_dma, unmapped_iova_writes_nothing)
 {
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
-	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
 	size_t page = self->len / 2, i;
 	unsigned char *victim;
 
 	victim = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, victim);
 	memset(victim, 0, page);
-	map.vaddr = (unsigned long)victim;
-	map.size = page;
-	map.iova = UNMAPPED_IOVA;
-	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-	ASSERT_EQ(0, __vfio_ioctl(self->dev.container_fd, VFIO_IOMMU_MAP_DMA, &map));
+	ASSERT_EQ(0, __vfio_dma_map(&self->dev, victim, UNMAPPED_IOVA, page));
 
 	/* Mapped: the DMA lands. */
 	memset(self->buf, 0x5a, XFER);
@@ -158,10 +158,7 @@ TEST_F(vfio_pci_dma, unmapped_iova_writes_nothing)
 	for (i = 0; i < XFER; i++)
 		ASSERT_EQ(0x5a, victim[i]);
 
-	unmap.iova = UNMAPPED_IOVA;
-	unmap.size = page;
-	ASSERT_EQ(0, __vfio_ioctl(self->dev.container_fd, VFIO_IOMMU_UNMAP_DMA, &unmap));
-	ASSERT_EQ(page, unmap.size);
+	ASSERT_EQ(0, __vfio_dma_unmap(&self->dev, UNMAPPED_IOVA, page));
 	memset(victim, 0, page);
 
 	/* Unmapped: the IOMMU faults this one; the engine still completes. */

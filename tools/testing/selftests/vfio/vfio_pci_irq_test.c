@@ -95,6 +95,18 @@ FIXTURE(vfio_pci_irq) {
 	bool rebind;
 };
 
+FIXTURE_VARIANT(vfio_pci_irq) {
+	unsigned long iommu_mode;
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq, type1v2) {
+	.iommu_mode = VFIO_TYPE1v2_IOMMU,
+};
+
+FIXTURE_VARIANT_ADD(vfio_pci_irq, iommufd) {
+	.iommu_mode = VFIO_IOMMUFD,
+};
+
 /*
  * Every index answers GET_IRQ_INFO but ERR on conventional PCI, and the
  * MSI and MSI-X counts are the capabilities' (sysfs config): a test that
@@ -105,7 +117,9 @@ FIXTURE_SETUP(vfio_pci_irq)
 {
 	bool pcie = vfio_sysfs_cap(bdf, PCI_CAP_ID_EXP);
 
-	vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+	if (vfio_mode_missing(bdf, variant->iommu_mode))
+		SKIP(return, "%s", vfio_mode_missing(bdf, variant->iommu_mode));
+	vfio_dev_open(&self->dev, bdf, variant->iommu_mode);
 	for (unsigned int i = 0; i < VFIO_PCI_NUM_IRQS; i++) {
 		int ret = __vfio_irq_info(&self->dev, i, &self->info[i]);
 
@@ -675,7 +689,7 @@ TEST_F(vfio_pci_irq, close_while_enabled)
 	ASSERT_EQ(0, set_efd(&self->dev, index, 0, efd));
 	ASSERT_EQ(0, set_efd(&self->dev, VFIO_PCI_REQ_IRQ_INDEX, 0, efd));
 	vfio_dev_close(&self->dev);
-	vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+	vfio_dev_open(&self->dev, bdf, variant->iommu_mode);
 	/* A fresh open starts with every index disabled. */
 	ASSERT_EQ(-EINVAL, fire(&self->dev, index, 0, 1));
 	ASSERT_EQ(-EINVAL, fire(&self->dev, VFIO_PCI_REQ_IRQ_INDEX, 0, 1));

@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 
+#include <linux/iommufd.h>
+
 #include "vfio_util.h"
 #include "kselftest_harness.h"
 
@@ -27,6 +29,18 @@ static const char *bdf;
 FIXTURE(nosnoop) {
 	struct vfio_dev dev;
 	unsigned int devctl;
+};
+
+FIXTURE_VARIANT(nosnoop) {
+	unsigned long iommu_mode;
+};
+
+FIXTURE_VARIANT_ADD(nosnoop, type1v2) {
+	.iommu_mode = VFIO_TYPE1v2_IOMMU,
+};
+
+FIXTURE_VARIANT_ADD(nosnoop, iommufd) {
+	.iommu_mode = VFIO_IOMMUFD,
 };
 
 /* The offset of the PCI Express capability through the config region, or 0. */
@@ -42,7 +56,9 @@ FIXTURE_SETUP(nosnoop)
 {
 	unsigned int pos;
 
-	vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+	if (vfio_mode_missing(bdf, variant->iommu_mode))
+		SKIP(return, "%s", vfio_mode_missing(bdf, variant->iommu_mode));
+	vfio_dev_open(&self->dev, bdf, variant->iommu_mode);
 	pos = exp_cap(&self->dev);
 	self->devctl = pos ? pos + PCI_EXP_DEVCTL : 0;
 }
@@ -64,10 +80,29 @@ static __u16 hw_devctl(unsigned int off)
 	return val;
 }
 
-/* The container's VFIO_DMA_CC_IOMMU: 1 when the IOMMU enforces snooping. */
+/*
+ * 1 when the IOMMU enforces snooping for @dev, 0 when not, -1 when it
+ * cannot tell: the container's VFIO_DMA_CC_IOMMU in a type1 mode; in
+ * iommufd mode, VT-d's Snoop Control (ECAP bit 7, VT-d spec 11.4.3) from
+ * IOMMU_GET_HW_INFO, which is what the IOMMU driver answers to
+ * IOMMU_CAP_ENFORCE_CACHE_COHERENCY (iommufd enforces it whenever it can).
+ */
 static int dma_cc_iommu(struct vfio_dev *dev)
 {
-	return ioctl(dev->container_fd, VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU);
+	struct iommu_hw_info_vtd vtd = {};
+	struct iommu_hw_info info = {
+		.size = sizeof(info),
+		.dev_id = dev->devid,
+		.data_len = sizeof(vtd),
+		.data_uptr = (unsigned long)&vtd,
+	};
+
+	if (dev->mode != VFIO_IOMMUFD)
+		return ioctl(dev->container_fd, VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU);
+	if (__vfio_ioctl(dev->iommufd, IOMMU_GET_HW_INFO, &info) ||
+	    info.out_data_type != IOMMU_HW_INFO_TYPE_INTEL_VTD)
+		return -1;
+	return (vtd.ecap_reg >> 7) & 1;
 }
 
 /* The effective policy for @dev: true when the device's bit is held clear. */
@@ -184,16 +219,9 @@ TEST_F(nosnoop, held_clear_across_reset)
 	vfio_cfg_write(&self->dev, off, 2, ctl & ~PCI_EXP_DEVCTL_NOSNOOP_EN);
 }
 
-/* So does a hot reset of the device's slot or bus, proven by its group. */
+/* So does a hot reset of the device's slot or bus, proven by its group or iommufd. */
 TEST_F(nosnoop, held_clear_across_hot_reset)
 {
-	struct {
-		struct vfio_pci_hot_reset hdr;
-		__s32 fd;
-	} r = {
-		.hdr = { .argsz = sizeof(r), .count = 1 },
-		.fd = self->dev.group_fd,
-	};
 	bool deny = policy_denies(&self->dev);
 	unsigned int off = self->devctl;
 	__u16 ctl, hw0, keep;
@@ -205,7 +233,7 @@ TEST_F(nosnoop, held_clear_across_hot_reset)
 	ctl = vfio_cfg_read(&self->dev, off, 2);
 	hw0 = hw_devctl(off);
 	vfio_cfg_write(&self->dev, off, 2, (ctl ^ DEVCTL_ERR) | PCI_EXP_DEVCTL_NOSNOOP_EN);
-	ret = __vfio_ioctl(self->dev.fd, VFIO_DEVICE_PCI_HOT_RESET, &r);
+	ret = vfio_hot_reset_self(&self->dev);
 	if (ret == -ENOTTY || ret == -ENODEV) {
 		vfio_cfg_write(&self->dev, off, 2, ctl & ~PCI_EXP_DEVCTL_NOSNOOP_EN);
 		/* Both drivers: the PCI core cannot reset the rig's slots. */

@@ -3,6 +3,10 @@
  * Resets: VFIO_DEVICE_RESET, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO,
  * VFIO_DEVICE_PCI_HOT_RESET and its proof rules, the reset of a device set
  * when its last device is released, and resets racing with other users.
+ * The fixture's tests run in both IOMMU modes: through the group, where
+ * the info lists group ids and the proof is group fds, and through the
+ * cdev, where the info lists dev-ids and the proof is the caller's
+ * iommufd (an empty group fd array).
  *
  * Usage: vfio_pci_reset_test [harness options] BDF
  * Observing a reset: the intel-hda function's WAKEEN register (BAR0 +
@@ -74,30 +78,50 @@ static void enable_memory(struct vfio_dev *dev)
 	vfio_cfg_write(dev, PCI_COMMAND, 2, cmd | PCI_COMMAND_MEMORY);
 }
 
-/* Leave controller reset, then write WAKEEN; 0 or -EIO. */
+/*
+ * Leave controller reset, then write WAKEEN; 0, the region access's
+ * -errno, or -ETIMEDOUT when CRST does not read back set within 100 ms.
+ */
 static int hda_write_wakeen(struct vfio_dev *dev, __u16 v)
 {
 	__u32 gctl = HDA_GCTL_CRST;
+	ssize_t n;
 
-	if (__vfio_region_write(dev, 0, HDA_GCTL, &gctl, 4) != 4)
-		return -EIO;
+	n = __vfio_region_write(dev, 0, HDA_GCTL, &gctl, 4);
+	if (n != 4)
+		return n < 0 ? n : -EIO;
 	for (int i = 0; i < 100; i++) {
-		if (__vfio_region_read(dev, 0, HDA_GCTL, &gctl, 4) != 4)
-			return -EIO;
+		n = __vfio_region_read(dev, 0, HDA_GCTL, &gctl, 4);
+		if (n != 4)
+			return n < 0 ? n : -EIO;
 		if (gctl & HDA_GCTL_CRST)
 			return bar_write16(dev, 0, HDA_WAKEEN, v);
 		usleep(1000);
 	}
-	return -EIO;
+	return -ETIMEDOUT;
 }
 
 FIXTURE(reset) {
 	struct vfio_dev dev;
 };
 
+FIXTURE_VARIANT(reset) {
+	unsigned long iommu_mode;
+};
+
+FIXTURE_VARIANT_ADD(reset, type1v2) {
+	.iommu_mode = VFIO_TYPE1v2_IOMMU,
+};
+
+FIXTURE_VARIANT_ADD(reset, iommufd) {
+	.iommu_mode = VFIO_IOMMUFD,
+};
+
 FIXTURE_SETUP(reset)
 {
-	vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+	if (vfio_mode_missing(bdf, variant->iommu_mode))
+		SKIP(return, "%s", vfio_mode_missing(bdf, variant->iommu_mode));
+	vfio_dev_open(&self->dev, bdf, variant->iommu_mode);
 }
 
 FIXTURE_TEARDOWN(reset)
@@ -126,17 +150,29 @@ TEST_F(reset, info_argsz)
 	ret = reset_info(self->dev.fd, &buf.hdr, sizeof(buf));
 	ASSERT_EQ(0, ret);
 	ASSERT_LE(1, buf.hdr.count);
-	ASSERT_EQ(0, buf.hdr.flags);
+	if (self->dev.mode == VFIO_IOMMUFD) {
+		ASSERT_TRUE(buf.hdr.flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID);
+		ASSERT_EQ(0, buf.hdr.flags & ~(VFIO_PCI_HOT_RESET_FLAG_DEV_ID |
+					       VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED));
+	} else {
+		ASSERT_EQ(0, buf.hdr.flags);
+	}
 }
 
-/* The devices listed are the ones sharing the reset, with their groups. */
+/*
+ * The devices listed are the ones sharing the reset, with their groups;
+ * or, from the cdev, with their dev-ids: the caller's own id, OWNED for a
+ * vfio-pci device of the caller's IOMMU group (owned with it, not bound
+ * itself), NOT_OWNED for any other (nothing else is bound to this test's
+ * iommufd), and DEV_ID_OWNED exactly when none is NOT_OWNED.
+ */
 TEST_F(reset, info_lists_affected_devices)
 {
 	struct {
 		struct vfio_pci_hot_reset_info hdr;
 		struct vfio_pci_dependent_device devs[16];
 	} buf;
-	bool self_listed = false;
+	bool self_listed = false, all_owned = true;
 	unsigned int dom, bus, dev, fn;
 	int ret, fields;
 
@@ -155,12 +191,31 @@ TEST_F(reset, info_lists_affected_devices)
 
 		snprintf(other, sizeof(other), "%04x:%02x:%02x.%x", d->segment, d->bus,
 			 d->devfn >> 3, d->devfn & 7);
-		TH_LOG("%s: affects %s (group %u)", bdf, other, d->group_id);
-		ASSERT_EQ(vfio_sysfs_group(other), (int)d->group_id);
 		if (!strcmp(other, bdf))
 			self_listed = true;
+		if (self->dev.mode != VFIO_IOMMUFD) {
+			TH_LOG("%s: affects %s (group %u)", bdf, other, d->group_id);
+			ASSERT_EQ(vfio_sysfs_group(other), (int)d->group_id);
+			continue;
+		}
+		TH_LOG("%s: affects %s (dev-id %d)", bdf, other, (int)d->devid);
+		if (!strcmp(other, bdf)) {
+			ASSERT_EQ(self->dev.devid, d->devid);
+		} else {
+			char drv[32] = "";
+			bool owned = vfio_sysfs_group(other) == self->dev.group &&
+				     !vfio_sysfs_driver(other, drv, sizeof(drv)) &&
+				     !strcmp(drv, "vfio-pci");
+
+			ASSERT_EQ(owned ? VFIO_PCI_DEVID_OWNED : VFIO_PCI_DEVID_NOT_OWNED,
+				  (int)d->devid);
+		}
+		if ((int)d->devid == VFIO_PCI_DEVID_NOT_OWNED)
+			all_owned = false;
 	}
 	ASSERT_TRUE(self_listed);
+	if (self->dev.mode == VFIO_IOMMUFD)
+		ASSERT_EQ(all_owned, !!(buf.hdr.flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED));
 	/* The GPU and its audio function go together. */
 	if (bus == 1 && dev == 0)
 		ASSERT_EQ(2, buf.hdr.count);
@@ -179,10 +234,30 @@ TEST_F(reset, hot_reset_bad_input)
 	ret = reset_info(self->dev.fd, &info.hdr, sizeof(info));
 	fds[0] = self->dev.group_fd;
 	if (ret == -ENODEV) {
-		ASSERT_EQ(-ENODEV, hot_reset(self->dev.fd, fds, 1));
+		ASSERT_EQ(-ENODEV, vfio_hot_reset_self(&self->dev));
 		SKIP(return, "no slot or bus reset for %s", bdf);
 	}
 	ASSERT_EQ(0, ret);
+
+	if (self->dev.mode == VFIO_IOMMUFD) {
+		/*
+		 * From the cdev the proof is the iommufd: any group fd
+		 * array is refused unread (even a closed fd: -EINVAL, not
+		 * -EBADF), and so are flags and a short argsz.
+		 */
+		devnull = open("/dev/null", O_RDWR);
+		fds[0] = devnull;
+		ASSERT_EQ(-EINVAL, hot_reset(self->dev.fd, fds, 1));
+		fds[0] = 1000;
+		ASSERT_EQ(-EINVAL, hot_reset(self->dev.fd, fds, 1));
+		close(devnull);
+		r.hdr.argsz = sizeof(r.hdr) - 1;
+		ASSERT_EQ(-EINVAL, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_PCI_HOT_RESET, &r));
+		r.hdr.argsz = sizeof(r.hdr);
+		r.hdr.flags = 1;
+		ASSERT_EQ(-EINVAL, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_PCI_HOT_RESET, &r));
+		return;
+	}
 
 	/* argsz below the header, flags, no fds, more fds than devices. */
 	r.hdr.argsz = sizeof(r.hdr) - 1;
@@ -228,6 +303,8 @@ TEST_F(reset, hot_reset_unrelated_group)
 	struct vfio_dev odev;
 	__s32 fd;
 
+	if (self->dev.mode == VFIO_IOMMUFD)
+		SKIP(return, "iommufd mode: no group fds (hot_reset_bad_input refuses any)");
 	if (reset_info(self->dev.fd, &info.hdr, sizeof(info)))
 		SKIP(return, "no slot or bus reset for %s", bdf);
 	if (!strcmp(bdf, other) || __vfio_dev_open(&odev, other, VFIO_TYPE1v2_IOMMU))
@@ -245,7 +322,6 @@ TEST_F(reset, hot_reset_with_proof)
 		struct vfio_pci_dependent_device devs[16];
 	} info;
 	const char *hda = "0000:01:00.1";
-	__s32 fd = self->dev.group_fd;
 	int hda_fd = -1, ret;
 	__u16 v;
 
@@ -255,8 +331,8 @@ TEST_F(reset, hot_reset_with_proof)
 	if (!strcmp(bdf, "0000:01:00.0") && is_device(hda, 0x8086, 0x2668)) {
 		struct vfio_dev h = self->dev;
 
-		hda_fd = ioctl(self->dev.group_fd, VFIO_GROUP_GET_DEVICE_FD, hda);
-		ASSERT_LE(0, hda_fd);
+		hda_fd = vfio_dev_fd_beside(&self->dev, hda);
+		ASSERT_LE(0, hda_fd) TH_LOG("%s beside %s: %d", hda, bdf, hda_fd);
 		h.fd = hda_fd;
 		enable_memory(&h);
 		ASSERT_EQ(0, hda_write_wakeen(&h, 0x5));
@@ -264,7 +340,7 @@ TEST_F(reset, hot_reset_with_proof)
 		ASSERT_EQ(0x5, v);
 	}
 
-	ret = hot_reset(self->dev.fd, &fd, 1);
+	ret = vfio_hot_reset_self(&self->dev);
 	if (ret == -ENOTTY) {
 		if (hda_fd >= 0)
 			close(hda_fd);
@@ -292,7 +368,6 @@ TEST_F(reset, hot_reset_blocked_by_foreign_function)
 {
 	const char *hda = "0000:01:00.1";
 	char path[160];
-	__s32 fd = self->dev.group_fd;
 	int ret;
 
 	if (strcmp(bdf, "0000:01:00.0"))
@@ -301,7 +376,7 @@ TEST_F(reset, hot_reset_blocked_by_foreign_function)
 	if (vfio_write_file(path, hda))
 		SKIP(return, "cannot unbind %s", hda);
 
-	ret = hot_reset(self->dev.fd, &fd, 1);
+	ret = vfio_hot_reset_self(&self->dev);
 
 	/* Give the function back before asserting anything. */
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/vfio-pci/bind");
@@ -372,8 +447,9 @@ TEST_F(reset, refusals_keep_the_log_quiet)
 	bad[1] = open("/dev/null", O_RDONLY);
 	ASSERT_LE(0, bad[1]);
 
+	/* From the cdev any group fd is refused unread: -EINVAL for both. */
 	for (i = 0; i < 2000; i++)
-		ASSERT_EQ(i & 1 ? -EINVAL : -EBADF,
+		ASSERT_EQ(i & 1 || self->dev.mode == VFIO_IOMMUFD ? -EINVAL : -EBADF,
 			  hot_reset(self->dev.fd, &bad[i & 1], 1));
 
 	lines = kmsg_count(kmsg, &ours, _metadata);
@@ -407,7 +483,7 @@ TEST_F_TIMEOUT(reset, reopen_keeps_the_log_quiet, 300)
 		SKIP(return, "cannot read /dev/kmsg: %s", strerror(errno));
 	for (i = 0; i < 12; i++) {
 		vfio_dev_close(&self->dev);
-		vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+		vfio_dev_open(&self->dev, bdf, variant->iommu_mode);
 	}
 	lines = kmsg_count(kmsg, &ours, _metadata);
 	TH_LOG("12 opens: %d log lines, %d of vfio-pci", lines, ours);
@@ -659,7 +735,6 @@ TEST_F_TIMEOUT(reset, hot_reset_races_with_readers, 120)
 		struct vfio_pci_dependent_device devs[16];
 	} info;
 	struct reader r = { .dev = &self->dev };
-	__s32 fd = self->dev.group_fd;
 	pthread_t t;
 	int ok = 0;
 
@@ -668,7 +743,7 @@ TEST_F_TIMEOUT(reset, hot_reset_races_with_readers, 120)
 	enable_memory(&self->dev);
 	ASSERT_EQ(0, pthread_create(&t, NULL, reader_thread, &r));
 	for (int i = 0; i < 20; i++) {
-		int ret = hot_reset(self->dev.fd, &fd, 1);
+		int ret = vfio_hot_reset_self(&self->dev);
 
 		if (ret == -ENOTTY)
 			break;
@@ -685,41 +760,56 @@ TEST_F_TIMEOUT(reset, hot_reset_races_with_readers, 120)
 	__atomic_store_n(&r.stop, true, __ATOMIC_RELAXED);
 	pthread_join(t, NULL);
 	TH_LOG("%d hot resets, %lu reader rounds", ok, r.reads);
-	if (!ok && hot_reset(self->dev.fd, &fd, 1) == -ENOTTY)
+	if (!ok && vfio_hot_reset_self(&self->dev) == -ENOTTY)
 		SKIP(return, "the PCI core cannot reset the slot of %s (-ENOTTY)", bdf);
 	if (!vfio_driver_is_stock())
 		ASSERT_LT(0, ok);
 }
 
-/* Opening and closing in a loop while another process hot-resets. */
+/*
+ * Opening and closing in a loop while another process hot-resets.  Through
+ * the group the child opens the device itself again and again (the group
+ * path allows several opens); a cdev is bound once, so in iommufd mode the
+ * child binds and closes another device of the set instead (the GPU's
+ * audio function), which is the set's open/close racing the set's reset.
+ */
 TEST_F_TIMEOUT(reset, hot_reset_races_with_open_close, 120)
 {
 	struct {
 		struct vfio_pci_hot_reset_info hdr;
 		struct vfio_pci_dependent_device devs[16];
 	} info;
-	__s32 fd = self->dev.group_fd;
+	const char *other = bdf;
 	unsigned int done = 0, nottys = 0;
 	pid_t child;
 	int status;
 
 	if (reset_info(self->dev.fd, &info.hdr, sizeof(info)))
 		SKIP(return, "no slot or bus reset for %s", bdf);
+	if (self->dev.mode == VFIO_IOMMUFD) {
+		other = "0000:01:00.1";
+		if (strcmp(bdf, "0000:01:00.0") || !is_device(other, 0x8086, 0x2668))
+			SKIP(return, "iommufd mode: runs on the rig's GPU %s (a cdev binds once)",
+			     "0000:01:00.0");
+	}
 
 	child = fork();
 	ASSERT_LE(0, child);
 	if (!child) {
-		/* The group is ours already; reopen the device fd only. */
-		for (int i = 0; i < 50; i++) {
-			int dfd = ioctl(self->dev.group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
+		int opened = 0;
 
-			if (dfd >= 0)
+		for (int i = 0; i < 50; i++) {
+			int dfd = vfio_dev_fd_beside(&self->dev, other);
+
+			if (dfd >= 0) {
 				close(dfd);
+				opened++;
+			}
 		}
-		_exit(0);
+		_exit(opened ? 0 : 1);
 	}
 	for (int i = 0; i < 20; i++) {
-		int ret = hot_reset(self->dev.fd, &fd, 1);
+		int ret = vfio_hot_reset_self(&self->dev);
 
 		ASSERT_TRUE(ret == 0 || ret == -EAGAIN || ret == -ENOTTY ||
 			    (ret == -EBUSY && vfio_driver_is_stock()))
@@ -729,6 +819,7 @@ TEST_F_TIMEOUT(reset, hot_reset_races_with_open_close, 120)
 	}
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("the child never opened %s", other);
 	/*
 	 * -ENOTTY passes no race: say so, and let the expected results
 	 * (expected-results.txt) tell whether this device may skip.

@@ -125,9 +125,23 @@ FIXTURE(vga) {
 	struct vfio_dev dev;
 };
 
+FIXTURE_VARIANT(vga) {
+	unsigned long iommu_mode;
+};
+
+FIXTURE_VARIANT_ADD(vga, type1v2) {
+	.iommu_mode = VFIO_TYPE1v2_IOMMU,
+};
+
+FIXTURE_VARIANT_ADD(vga, iommufd) {
+	.iommu_mode = VFIO_IOMMUFD,
+};
+
 FIXTURE_SETUP(vga)
 {
-	vfio_dev_open(&self->dev, bdf, VFIO_TYPE1v2_IOMMU);
+	if (vfio_mode_missing(bdf, variant->iommu_mode))
+		SKIP(return, "%s", vfio_mode_missing(bdf, variant->iommu_mode));
+	vfio_dev_open(&self->dev, bdf, variant->iommu_mode);
 }
 
 FIXTURE_TEARDOWN(vga)

@@ -14,6 +14,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <linux/iommufd.h>
 
 #include "vfio_util.h"
 
@@ -292,68 +293,166 @@ bool vfio_driver_is_stock(void)
 	return stat("/sys/module/vfio_pci_core", &st) == 0;
 }
 
-int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long iommu_type)
+const char *vfio_mode_name(unsigned long mode)
+{
+	switch (mode) {
+	case VFIO_TYPE1_IOMMU:
+		return "type1";
+	case VFIO_TYPE1v2_IOMMU:
+		return "type1v2";
+	case VFIO_IOMMUFD:
+		return "iommufd";
+	default:
+		return "unknown";
+	}
+}
+
+/* /dev/vfio/devices/vfioN of @bdf, from its sysfs vfio-dev/ directory. */
+static int vfio_cdev_path(const char *bdf, char *path, size_t len)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	int ret = -ENOENT;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (!strncmp(e->d_name, "vfio", 4)) {
+			snprintf(path, len, "/dev/vfio/devices/%s", e->d_name);
+			ret = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+const char *vfio_mode_missing(const char *bdf, unsigned long mode)
+{
+	static char why[128];
+	char path[PATH_MAX];
+
+	if (mode != VFIO_IOMMUFD)
+		return NULL;
+	if (access("/dev/iommu", R_OK | W_OK))
+		return "iommufd mode: no /dev/iommu (kernel without CONFIG_IOMMUFD)";
+	if (vfio_cdev_path(bdf, path, sizeof(path))) {
+		snprintf(why, sizeof(why),
+			 "iommufd mode: %s has no vfio-dev/ (kernel without CONFIG_VFIO_DEVICE_CDEV)",
+			 bdf);
+		return why;
+	}
+	return NULL;
+}
+
+/* Group, container of type @iommu_type, device fd. */
+static int vfio_dev_open_group(struct vfio_dev *dev, const char *bdf,
+			       unsigned long iommu_type)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[64];
 	int ret;
 
+	dev->container_fd = open("/dev/vfio/vfio", O_RDWR);
+	if (dev->container_fd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/dev/vfio/%d", dev->group);
+	dev->group_fd = open(path, O_RDWR);
+	if (dev->group_fd < 0)
+		return -errno;
+
+	ret = __vfio_ioctl(dev->group_fd, VFIO_GROUP_GET_STATUS, &status);
+	if (ret)
+		return ret;
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return -EPERM;
+	ret = __vfio_ioctl(dev->group_fd, VFIO_GROUP_SET_CONTAINER,
+			   &dev->container_fd);
+	if (ret)
+		return ret;
+	if (ioctl(dev->container_fd, VFIO_SET_IOMMU, iommu_type) < 0)
+		return -errno;
+
+	dev->fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	return dev->fd < 0 ? -errno : 0;
+}
+
+/* The cdev, bound to a new iommufd and attached to a new IOAS in it. */
+static int vfio_dev_open_cdev(struct vfio_dev *dev, const char *bdf)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	char path[PATH_MAX];
+	int ret;
+
+	ret = vfio_cdev_path(bdf, path, sizeof(path));
+	if (ret)
+		return ret;
+	dev->iommufd = open("/dev/iommu", O_RDWR);
+	if (dev->iommufd < 0)
+		return -errno;
+	dev->fd = open(path, O_RDWR);
+	if (dev->fd < 0)
+		return -errno;
+
+	bind.iommufd = dev->iommufd;
+	ret = __vfio_ioctl(dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	if (ret)
+		return ret;
+	dev->devid = bind.out_devid;
+	ret = __vfio_ioctl(dev->iommufd, IOMMU_IOAS_ALLOC, &alloc);
+	if (ret)
+		return ret;
+	dev->ioas_id = alloc.out_ioas_id;
+	attach.pt_id = dev->ioas_id;
+	return __vfio_ioctl(dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
+}
+
+int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode)
+{
+	int ret;
+
 	memset(dev, 0, sizeof(*dev));
 	dev->container_fd = -1;
 	dev->group_fd = -1;
+	dev->iommufd = -1;
 	dev->fd = -1;
+	dev->mode = mode;
 	snprintf(dev->bdf, sizeof(dev->bdf), "%s", bdf);
 
 	dev->group = vfio_sysfs_group(bdf);
 	if (dev->group < 0)
 		return dev->group;
 
-	dev->container_fd = open("/dev/vfio/vfio", O_RDWR);
-	if (dev->container_fd < 0)
-		goto out_errno;
-	snprintf(path, sizeof(path), "/dev/vfio/%d", dev->group);
-	dev->group_fd = open(path, O_RDWR);
-	if (dev->group_fd < 0)
-		goto out_errno;
-
-	ret = __vfio_ioctl(dev->group_fd, VFIO_GROUP_GET_STATUS, &status);
+	if (mode == VFIO_IOMMUFD)
+		ret = vfio_dev_open_cdev(dev, bdf);
+	else
+		ret = vfio_dev_open_group(dev, bdf, mode);
 	if (ret)
-		goto out_ret;
-	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		ret = -EPERM;
-		goto out_ret;
-	}
-	ret = __vfio_ioctl(dev->group_fd, VFIO_GROUP_SET_CONTAINER,
-			   &dev->container_fd);
-	if (ret)
-		goto out_ret;
-	if (ioctl(dev->container_fd, VFIO_SET_IOMMU, iommu_type) < 0)
-		goto out_errno;
-
-	dev->fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
-	if (dev->fd < 0)
-		goto out_errno;
+		goto out_close;
 
 	dev->info.argsz = sizeof(dev->info);
 	ret = __vfio_ioctl(dev->fd, VFIO_DEVICE_GET_INFO, &dev->info);
 	if (ret)
-		goto out_ret;
+		goto out_close;
 	return 0;
 
-out_errno:
-	ret = -errno;
-out_ret:
+out_close:
 	vfio_dev_close(dev);
 	return ret;
 }
 
-void vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long iommu_type)
+void vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode)
 {
-	int ret = __vfio_dev_open(dev, bdf, iommu_type);
+	int ret = __vfio_dev_open(dev, bdf, mode);
 
 	if (ret) {
 		errno = -ret;
-		VFIO_FAIL("cannot open %s through VFIO", bdf);
+		VFIO_FAIL("cannot open %s through VFIO (%s)", bdf, vfio_mode_name(mode));
 	}
 }
 
@@ -365,9 +464,64 @@ void vfio_dev_close(struct vfio_dev *dev)
 		close(dev->group_fd);
 	if (dev->container_fd >= 0)
 		close(dev->container_fd);
+	if (dev->iommufd >= 0)
+		close(dev->iommufd);
 	dev->fd = -1;
 	dev->group_fd = -1;
 	dev->container_fd = -1;
+	dev->iommufd = -1;
+}
+
+int __vfio_dma_map(struct vfio_dev *dev, void *vaddr, __u64 iova, __u64 size)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (unsigned long)vaddr,
+		.iova = iova,
+		.size = size,
+	};
+	struct iommu_ioas_map ioas_map = {
+		.size = sizeof(ioas_map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = dev->ioas_id,
+		.user_va = (unsigned long)vaddr,
+		.length = size,
+		.iova = iova,
+	};
+
+	if (dev->mode == VFIO_IOMMUFD)
+		return __vfio_ioctl(dev->iommufd, IOMMU_IOAS_MAP, &ioas_map);
+	return __vfio_ioctl(dev->container_fd, VFIO_IOMMU_MAP_DMA, &map);
+}
+
+int __vfio_dma_unmap(struct vfio_dev *dev, __u64 iova, __u64 size)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = iova,
+		.size = size,
+	};
+	struct iommu_ioas_unmap ioas_unmap = {
+		.size = sizeof(ioas_unmap),
+		.ioas_id = dev->ioas_id,
+		.iova = iova,
+		.length = size,
+	};
+	__u64 done;
+	int ret;
+
+	if (dev->mode == VFIO_IOMMUFD) {
+		ret = __vfio_ioctl(dev->iommufd, IOMMU_IOAS_UNMAP, &ioas_unmap);
+		done = ioas_unmap.length;
+	} else {
+		ret = __vfio_ioctl(dev->container_fd, VFIO_IOMMU_UNMAP_DMA, &unmap);
+		done = unmap.size;
+	}
+	if (!ret && done != size)
+		ret = -EIO;
+	return ret;
 }
 
 int __vfio_region_info(struct vfio_dev *dev, unsigned int index,
@@ -556,8 +710,41 @@ int __vfio_hot_reset(int device_fd, const __s32 *group_fds, unsigned int count)
 		return -E2BIG;
 	r.hdr.argsz = sizeof(r.hdr) + count * sizeof(__s32);
 	r.hdr.count = count;
-	memcpy(r.fds, group_fds, count * sizeof(__s32));
+	if (count)
+		memcpy(r.fds, group_fds, count * sizeof(__s32));
 	return __vfio_ioctl(device_fd, VFIO_DEVICE_PCI_HOT_RESET, &r);
+}
+
+int vfio_hot_reset_self(struct vfio_dev *dev)
+{
+	if (dev->mode == VFIO_IOMMUFD)
+		return __vfio_hot_reset(dev->fd, NULL, 0);
+	return __vfio_hot_reset(dev->fd, &dev->group_fd, 1);
+}
+
+int vfio_dev_fd_beside(struct vfio_dev *dev, const char *bdf)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	char path[PATH_MAX];
+	int fd, ret;
+
+	if (dev->mode != VFIO_IOMMUFD) {
+		fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
+		return fd < 0 ? -errno : fd;
+	}
+	ret = vfio_cdev_path(bdf, path, sizeof(path));
+	if (ret)
+		return ret;
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	bind.iommufd = dev->iommufd;
+	ret = __vfio_ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
 }
 
 int vfio_vgaarb_stats(const char *bdf, struct vfio_vgaarb_stats *st)

@@ -56,20 +56,39 @@ static inline void vfio_mmio_write32(__u32 *p, __u32 val)
 /* Call an ioctl; 0 or -errno. */
 #define __vfio_ioctl(fd, req, arg) (ioctl((fd), (req), (arg)) < 0 ? -errno : 0)
 
+/*
+ * The two ways into a device (upstream's selftests call them IOMMU modes):
+ * a VFIO IOMMU type (VFIO_TYPE1v2_IOMMU, ...) opens it through its group
+ * and a container of that type; VFIO_IOMMUFD opens its cdev
+ * /dev/vfio/devices/vfioN, binds it to a new iommufd and attaches it to a
+ * new IOAS.  VFIO_IOMMUFD is not a VFIO IOMMU type; its value is outside
+ * their range.
+ */
+#define VFIO_IOMMUFD	0x10000UL
+
 /**
  * struct vfio_dev - an opened device
  * @bdf: its PCI address, "0000:01:00.0"
  * @group: its IOMMU group number
+ * @mode: how it was opened: a VFIO IOMMU type, or VFIO_IOMMUFD
  * @container_fd: /dev/vfio/vfio, with the group attached and an IOMMU set
- * @group_fd: /dev/vfio/@group
+ *	(-1 with VFIO_IOMMUFD)
+ * @group_fd: /dev/vfio/@group (-1 with VFIO_IOMMUFD)
+ * @iommufd: /dev/iommu, with VFIO_IOMMUFD (else -1)
+ * @ioas_id: the IOAS the device is attached to, with VFIO_IOMMUFD
+ * @devid: the device's id in @iommufd, with VFIO_IOMMUFD
  * @fd: the device fd
  * @info: VFIO_DEVICE_GET_INFO, taken at open
  */
 struct vfio_dev {
 	char bdf[VFIO_BDF_LEN];
 	int group;
+	unsigned long mode;
 	int container_fd;
 	int group_fd;
+	int iommufd;
+	__u32 ioas_id;
+	__u32 devid;
 	int fd;
 	struct vfio_device_info info;
 };
@@ -116,10 +135,36 @@ bool vfio_sysfs_has_rom(const char *bdf);
 bool vfio_dev_has_reset(struct vfio_dev *dev);
 bool vfio_driver_is_stock(void);
 
-/* Open container, group and device; __ variant returns -errno. */
-int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long iommu_type);
-void vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long iommu_type);
+/*
+ * Open the device in @mode (a VFIO IOMMU type, or VFIO_IOMMUFD); the __
+ * variant returns -errno.
+ */
+int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode);
+void vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode);
 void vfio_dev_close(struct vfio_dev *dev);
+
+/*
+ * NULL when @bdf can be opened in @mode on this kernel, else why not (for
+ * a SKIP): VFIO_IOMMUFD needs CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV,
+ * which show as the device's vfio-dev/ directory in sysfs and /dev/iommu.
+ */
+const char *vfio_mode_missing(const char *bdf, unsigned long mode);
+const char *vfio_mode_name(unsigned long mode);
+
+/*
+ * Fixtures whose tests run once per IOMMU mode have a variant per mode,
+ * type1v2 (.iommu_mode = VFIO_TYPE1v2_IOMMU) and iommufd (VFIO_IOMMUFD);
+ * their setup SKIPs with vfio_mode_missing()'s reason before it opens the
+ * device with vfio_dev_open(..., variant->iommu_mode).
+ */
+
+/*
+ * Map @size bytes at @vaddr to @iova for device reads and writes, in the
+ * container (type1) or the IOAS (VFIO_IOMMUFD) of @dev, and unmap them;
+ * 0 or -errno.  Unmap also checks that exactly @size bytes went away.
+ */
+int __vfio_dma_map(struct vfio_dev *dev, void *vaddr, __u64 iova, __u64 size);
+int __vfio_dma_unmap(struct vfio_dev *dev, __u64 iova, __u64 size);
 
 int __vfio_region_info(struct vfio_dev *dev, unsigned int index,
 		       struct vfio_region_info *info);
@@ -155,9 +200,22 @@ __u64 vfio_eventfd_wait(int efd, int timeout_ms);
 
 /*
  * VFIO_DEVICE_PCI_HOT_RESET on @device_fd with @count group fds as proof
- * (at most 8); 0 or -errno.
+ * (at most 8; none for a device opened through its cdev); 0 or -errno.
  */
 int __vfio_hot_reset(int device_fd, const __s32 *group_fds, unsigned int count);
+
+/*
+ * A hot reset of @dev proven by what opened it alone: its own group fd, or
+ * (VFIO_IOMMUFD) its iommufd, with no group fds; 0 or -errno.
+ */
+int vfio_hot_reset_self(struct vfio_dev *dev);
+
+/*
+ * A device fd for @bdf beside @dev: from @dev's group (type1 modes; the
+ * two share a group), or @bdf's cdev bound to @dev's iommufd
+ * (VFIO_IOMMUFD); the fd, or -errno.
+ */
+int vfio_dev_fd_beside(struct vfio_dev *dev, const char *bdf);
 
 /*
  * The VGA arbiter's statistics of a device, from
