@@ -101,6 +101,38 @@ if [ "$driver" = stock ] || [ -f drivers/vfio/pci/vfio-pci.ko ]; then
 	fi
 fi
 
+# The PREEMPT_RT flavour of Debian's 6.12: the module builds against its
+# headers with W=1 and no warning (in a copy of the tree, so that the
+# module above stays the one the drop-in test compares), and a short smoke
+# on that kernel in the rig: every device binds, then one VGA, IRQ, reset
+# and DMA test each, with the rig's usual splat check of the guest's log.
+rt_kdir=$(ls -d /lib/modules/6.12.*-rt-amd64/build 2>/dev/null | sort -V | tail -n 1)
+rt_build() {
+	local mod=$res/rt/tree/drivers/vfio/pci
+	[ -n "$rt_kdir" ] || { echo "no linux-headers-6.12-rt-amd64 (make deps)"; return 1; }
+	mkdir -p "$mod"
+	ln -sfn "$top/include" "$res/rt/tree/include"
+	cp "$top"/drivers/vfio/pci/{Makefile,Kconfig,*.c,*.h} "$mod/"
+	make -C "$rt_kdir" M="$mod" CONFIG_VFIO_PCI=m CONFIG_VFIO_PCI_VGA=y \
+		W=1 modules 2>&1 | tee "$res/static/kbuild-rt.out"
+	[ "${PIPESTATUS[0]}" = 0 ] || return 1
+	! grep -E 'warning|error' "$res/static/kbuild-rt.out"
+}
+if [ "$driver" = ours ]; then
+	step kbuild-rt-W1 rt_build
+	if [ -f "$res/rt/tree/drivers/vfio/pci/vfio-pci.ko" ]; then
+		echo "check: PREEMPT_RT smoke in the rig"
+		rt_kver=$(basename "$(dirname "$rt_kdir")")
+		RIG_TESTS="vfio_pci_vga_test 0000:01:00.0 -f vga
+vfio_pci_irq_test 0000:00:03.0 -t intx_loopback -t msi_loopback -t edu_intx -t edu_msi
+vfio_pci_reset_test 0000:01:00.0 -t function_reset -t hot_reset_with_proof
+vfio_pci_dma_test 0000:00:03.0 -t round_trip" \
+		KMODDIR=/lib/modules/$rt_kver OUR_KO=$res/rt/tree/drivers/vfio/pci/vfio-pci.ko \
+			scripts/vm-suite.sh "$res/vm-rt" >"$res/vm-rt.log" 2>&1
+		tail -n 1 "$res/vm-rt.log" | sed 's/^/check: rt | /'
+	fi
+fi
+
 # A real VMM assigns edu (no VGA): SeaBIOS must get to the end of its boot
 # with no word about vfio from QEMU.
 echo "check: a nested QEMU assigns edu (DRIVER=$driver)"

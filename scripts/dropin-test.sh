@@ -106,6 +106,15 @@ if { dkms add "$pkg/$ver" "${dk[@]}" &&
 else
 	result FAIL "dkms add/build/install: modprobe vfio-pci resolves to updates/dkms/, same srcversion"
 fi
+# DKMS builds for each installed 6.12 flavour: the PREEMPT_RT one too.
+rt_kver=$(ls -d /lib/modules/6.12.*-rt-amd64/build 2>/dev/null | sort -V | tail -n 1)
+rt_kver=$(basename "$(dirname "${rt_kver:-/x/none/build}")")
+if [ "$rt_kver" != none ] &&
+   dkms build "$pkg/$ver" -k "$rt_kver" "${dk[@]}" >>"$log" 2>&1; then
+	result OK "dkms build for the PREEMPT_RT flavour ($rt_kver)"
+else
+	result FAIL "dkms build for the PREEMPT_RT flavour ($rt_kver; linux-headers-6.12-rt-amd64 from make deps)"
+fi
 write_host_tap
 
 # The guest.

@@ -15,7 +15,11 @@ if [ -n "${KDIR:-}" ]; then
 	echo "$KDIR"
 	exit 0
 fi
-kdir=$(ls -d "$root"/6.12.*-amd64/build 2>/dev/null | sort -V | tail -n 1)
+# The generic flavour first: the -rt flavour (6.12.N+debN-rt-amd64, which
+# sorts after it) is built for only when asked (KDIR=...).
+kdir=$(ls -d "$root"/6.12.*-amd64/build 2>/dev/null | grep -v -- '-rt-amd64/build$' |
+	sort -V | tail -n 1)
+[ -n "$kdir" ] || kdir=$(ls -d "$root"/6.12.*-amd64/build 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$kdir" ]; then
 	echo "no 6.12 kernel headers found: run scripts/install-deps.sh (make deps) or set KDIR" >&2
 	exit 1

@@ -34,7 +34,7 @@ jobs=${JOBS:-$(nproc)}
 tapfile=${1:-/dev/null}
 
 ksrc=$("$top/scripts/linux-source.sh") || exit 1
-config=$(ls /boot/config-6.12.*-amd64 2>/dev/null | sort -V | tail -n 1)
+config=$(ls /boot/config-6.12.*-amd64 2>/dev/null | grep -v -- '-rt-amd64$' | sort -V | tail -n 1)
 kver=${config#/boot/config-}
 symvers=/usr/src/linux-headers-$kver/Module.symvers
 log=$top/build/kernel-tree

@@ -25,7 +25,8 @@ set -eu
 
 dir=$1
 here=$(cd "$(dirname "$0")" && pwd)
-kver=${2:-$(ls /boot/ | sed -n 's/^vmlinuz-\(6\.12\..*-amd64\)$/\1/p' | sort -V | tail -n 1)}
+kver=${2:-$(ls /boot/ | sed -n 's/^vmlinuz-\(6\.12\..*-amd64\)$/\1/p' |
+	grep -v -- '-rt-amd64$' | sort -V | tail -n 1)}
 kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "mknested-linux: no kernel $kernel" >&2; exit 1; }
 

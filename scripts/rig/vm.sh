@@ -77,7 +77,9 @@ driver=${DRIVER:-ours}
 case $driver in ours|stock) ;; *) echo "vm.sh: DRIVER must be ours or stock" >&2; exit 64 ;; esac
 kver=${KVER:-$(basename "$(dirname "$(readlink -f "${KDIR:-/lib/modules/x/build}")")" 2>/dev/null)}
 if [ ! -e "/boot/vmlinuz-$kver" ]; then
-	kver=$(ls /boot/ | sed -n 's/^vmlinuz-\(6\.12\..*-amd64\)$/\1/p' | sort -V | tail -n 1)
+	# The generic flavour; the -rt one only through KVER/KERNEL.
+	kver=$(ls /boot/ | sed -n 's/^vmlinuz-\(6\.12\..*-amd64\)$/\1/p' |
+		grep -v -- '-rt-amd64$' | sort -V | tail -n 1)
 fi
 [ -n "${KMODDIR:-}" ] && kver=$(basename "$KMODDIR")
 kernel=${KERNEL:-/boot/vmlinuz-$kver}
