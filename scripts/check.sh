@@ -31,7 +31,7 @@ build_clean() {
 ksrc=$("$top/scripts/linux-source.sh")
 srcs=$(git ls-files 'drivers/vfio/pci/*.[ch]' 'include/uapi/linux/vfio.h' \
 	'tools/testing/selftests/vfio/*.[ch]' 'tools/testing/selftests/vfio/lib/*.[ch]' \
-	'tools/testing/selftests/vfio/lib/include/*.h' 2>/dev/null)
+	'tools/testing/selftests/vfio/lib/include/*.h' 'tools/testing/selftests/vfio/test_modules/*.c' 2>/dev/null)
 
 checkpatch() {
 	# shellcheck disable=SC2086

@@ -21,15 +21,20 @@ st=/rig/selftests
 # The PF driver of the SR-IOV test (vfio_pci_probe_test), when the kernel has it.
 [ -f /rig/modules/pci-pf-stub.ko ] && [ ! -d /sys/bus/pci/drivers/pci-pf-stub ] &&
 	insmod /rig/modules/pci-pf-stub.ko
+# A VFIO PCI driver that is not vfio-pci, for the device-set tests (it binds
+# nothing by itself).
+[ -f /rig/modules/vfio_pci_foreign.ko ] && [ ! -d /sys/bus/pci/drivers/vfio-pci-foreign ] &&
+	insmod /rig/modules/vfio_pci_foreign.ko
 
 begin() { echo "RIG-TEST-BEGIN $1"; }
 end() { echo "RIG-TEST-END $1 $2"; }
 
-# The rig's own checks: every target binds, and its group node appears.
+# The rig's own checks: every target binds, and its group node appears,
+# and its device cdev on a kernel with CONFIG_VFIO_DEVICE_CDEV.
 begin rig-bind
 set -- $devices
 echo "TAP version 13"
-echo "1..$(($# * 2))"
+echo "1..$(($# * 3))"
 n=0
 for d in $devices; do
 	n=$((n + 1))
@@ -45,6 +50,15 @@ for d in $devices; do
 		echo "ok $n /dev/vfio/$g for $d"
 	else
 		echo "not ok $n /dev/vfio/$g for $d"
+	fi
+	n=$((n + 1))
+	c=$(ls "/sys/bus/pci/devices/$d/vfio-dev" 2>/dev/null | head -n 1)
+	if [ ! -e /dev/iommu ]; then
+		echo "ok $n device cdev for $d # SKIP kernel without CONFIG_IOMMUFD"
+	elif [ -n "$c" ] && [ -c "/dev/vfio/devices/$c" ]; then
+		echo "ok $n device cdev for $d: /dev/vfio/devices/$c"
+	else
+		echo "not ok $n device cdev for $d: ${c:-no vfio-dev/ in sysfs}"
 	fi
 done
 end rig-bind 0

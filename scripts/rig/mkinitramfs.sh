@@ -74,6 +74,21 @@ done
 p=$(modinfo "${modinfo_args[@]}" -n pci-pf-stub 2>/dev/null) &&
 	case $p in (/*) copy_module "$p" "$root/rig/modules/pci-pf-stub.ko" ;; esac
 
+# The selftests' test-only modules (tools/testing/selftests/vfio/
+# test_modules), built with kbuild for this kernel, once per source change,
+# under build/test-modules/KVER; guest-suite.sh loads them.
+kbuild=${KMODDIR:-/lib/modules/$kver}/build
+tm=$top/build/test-modules/$kver
+if [ -d "$kbuild" ]; then
+	mkdir -p "$tm"
+	(
+		flock 9
+		cp -u "$top"/tools/testing/selftests/vfio/test_modules/{Makefile,*.c} "$tm/"
+		make -C "$kbuild" M="$tm" modules >"$tm/build.log" 2>&1
+	) 9>"$tm/.lock" && cp "$tm/vfio_pci_foreign.ko" "$root/rig/modules/" ||
+		echo "mkinitramfs: the test modules do not build for $kver (see $tm/build.log)" >&2
+fi
+
 ours=${OUR_KO:-$top/drivers/vfio/pci/vfio-pci.ko}
 [ -f "$ours" ] && cp "$ours" "$root/rig/vfio-pci.ko"
 

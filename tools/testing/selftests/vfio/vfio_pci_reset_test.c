@@ -392,6 +392,73 @@ TEST_F(reset, hot_reset_blocked_by_foreign_function)
 	}
 }
 
+/* Bind @dev to the driver @drv through driver_override; 0 or -errno. */
+static int rebind(const char *dev, const char *drv)
+{
+	char path[160];
+	int ret;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", dev);
+	vfio_write_file(path, dev);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", dev);
+	ret = vfio_write_file(path, drv);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/bind", drv);
+	return vfio_write_file(path, dev);
+}
+
+/*
+ * A member of the set that belongs to another VFIO driver (the test
+ * driver vfio-pci-foreign, test_modules/; a vfio-pci-core variant driver
+ * in real life) blocks the hot reset with -EINVAL, as a device bound to a
+ * non-VFIO driver does, is reported NOT_OWNED from the cdev, and is never
+ * taken for one of vfio-pci's own devices: the debug kernel's KASAN sees
+ * an access through a wrong container_of() (the foreign device structure
+ * is small).  Stock assumes every member is a vfio-pci-core device, which
+ * this driver is not: it skips.
+ */
+TEST_F(reset, hot_reset_blocked_by_foreign_vfio_member)
+{
+	struct {
+		struct vfio_pci_hot_reset_info hdr;
+		struct vfio_pci_dependent_device devs[16];
+	} info;
+	const char *hda = "0000:01:00.1";
+	char cmd[256];
+	int ret, info_ret;
+
+	if (strcmp(bdf, "0000:01:00.0"))
+		SKIP(return, "runs on the rig's GPU 0000:01:00.0");
+	if (vfio_driver_is_stock())
+		SKIP(return, "stock takes every set member for a vfio-pci-core device");
+	if (access("/sys/bus/pci/drivers/vfio-pci-foreign", F_OK))
+		SKIP(return, "no vfio-pci-foreign test driver (test_modules/vfio_pci_foreign.ko)");
+	ret = rebind(hda, "vfio-pci-foreign");
+	if (ret) {
+		ASSERT_EQ(0, rebind(hda, "vfio-pci"));
+		SKIP(return, "cannot bind %s to vfio-pci-foreign (%d)", hda, ret);
+	}
+
+	info_ret = reset_info(self->dev.fd, &info.hdr, sizeof(info));
+	ret = vfio_hot_reset_self(&self->dev);
+
+	/* Give the function back to vfio-pci before asserting anything. */
+	ASSERT_EQ(0, rebind(hda, "vfio-pci"));
+	ASSERT_EQ(-EINVAL, ret);
+	ASSERT_EQ(0, info_ret);
+	if (self->dev.mode == VFIO_IOMMUFD) {
+		for (__u32 i = 0; i < info.hdr.count; i++)
+			if (info.devs[i].devfn == 1)
+				ASSERT_EQ(VFIO_PCI_DEVID_NOT_OWNED, (int)info.devs[i].devid);
+		ASSERT_EQ(0, info.hdr.flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED);
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "dmesg | grep -q '%s: hot reset refused: %s shares the reset but is bound to vfio-pci-foreign'",
+		 bdf, hda);
+	ASSERT_EQ(0, system(cmd));
+}
+
 /* Start counting the kernel's log records from now on. */
 static int kmsg_open(void)
 {
