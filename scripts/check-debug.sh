@@ -72,6 +72,11 @@ step selftests-build make -C tools/testing/selftests/vfio || finish
 export KERNEL=$kdir/bzImage KMODDIR=$kdir/mods/lib/modules/$kver
 [ "$driver" = ours ] && export OUR_KO=$res/tree/drivers/vfio/pci/vfio-pci.ko
 export FUZZ_CALLS=${FUZZ_CALLS:-100000}
+# Stock oopses on VFIO_DEVICE_IOEVENTFD with some offsets (a KASAN
+# use-after-free in vfio_pci_core_setup_barmap(), or a page fault; the
+# fuzzer found it, the docs' reliability section has it): its fuzzer run
+# leaves that ioctl out, or every stock run would end there.
+[ "$driver" = stock ] && export FUZZ_SKIP=${FUZZ_SKIP-IOEVENTFD}
 export FAIL_NTH=${FAIL_NTH-1}
 # TCG with KASAN and lockdep is several times slower than the normal lane.
 # With -cpu max the guest runs 5-level paging, and generic KASAN reports a
