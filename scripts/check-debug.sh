@@ -45,14 +45,7 @@ kernel_build() {
 # Our module, built out of the repository's tree so that the normal
 # build's objects stay as they are.
 module_build() {
-	local mod=$res/tree/drivers/vfio/pci
-	mkdir -p "$mod"
-	ln -sfn "$top/include" "$res/tree/include"
-	cp "$top"/drivers/vfio/pci/{Makefile,Kconfig,*.c,*.h} "$mod/"
-	make -C "$kdir/build" M="$mod" CONFIG_VFIO_PCI=m CONFIG_VFIO_PCI_VGA=y \
-		W=1 modules 2>&1 | tee "$res/static/kbuild-debug.out"
-	[ "${PIPESTATUS[0]}" = 0 ] || return 1
-	! grep -E 'warning|error' "$res/static/kbuild-debug.out"
+	"$top/scripts/build-copy.sh" "$kdir/build" "$res/tree" "$res/static/kbuild-debug.out"
 }
 
 kdir=$("$top/scripts/debug-kernel.sh" --print-key)

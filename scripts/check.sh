@@ -108,15 +108,8 @@ fi
 # and DMA test each, with the rig's usual splat check of the guest's log.
 rt_kdir=$(ls -d /lib/modules/6.12.*-rt-amd64/build 2>/dev/null | sort -V | tail -n 1)
 rt_build() {
-	local mod=$res/rt/tree/drivers/vfio/pci
 	[ -n "$rt_kdir" ] || { echo "no linux-headers-6.12-rt-amd64 (make deps)"; return 1; }
-	mkdir -p "$mod"
-	ln -sfn "$top/include" "$res/rt/tree/include"
-	cp "$top"/drivers/vfio/pci/{Makefile,Kconfig,*.c,*.h} "$mod/"
-	make -C "$rt_kdir" M="$mod" CONFIG_VFIO_PCI=m CONFIG_VFIO_PCI_VGA=y \
-		W=1 modules 2>&1 | tee "$res/static/kbuild-rt.out"
-	[ "${PIPESTATUS[0]}" = 0 ] || return 1
-	! grep -E 'warning|error' "$res/static/kbuild-rt.out"
+	"$top/scripts/build-copy.sh" "$rt_kdir" "$res/rt/tree" "$res/static/kbuild-rt.out"
 }
 if [ "$driver" = ours ]; then
 	step kbuild-rt-W1 rt_build
