@@ -170,22 +170,22 @@ struct vfio_pci_info_fill {
 };
 
 /*
- * The dev-id of an affected device as seen from @ictx: its iommufd object
- * id when it is bound to @ictx, VFIO_PCI_DEVID_OWNED when it is not bound
- * there but its IOMMU group is @ictx's (it cannot belong to anyone else),
- * VFIO_PCI_DEVID_NOT_OWNED otherwise.  A device that is not one of ours in
- * this set is never owned: a hot reset would refuse it whoever holds it
- * (vfio_pci_check_in_set()).  Called with dev_set->lock held.
+ * The dev-id of @vdev, a member of a device set, as seen from @ictx: its
+ * iommufd object id when it is bound to @ictx, VFIO_PCI_DEVID_OWNED when
+ * it is not bound there but its IOMMU group is @ictx's (it cannot belong to
+ * anyone else), VFIO_PCI_DEVID_NOT_OWNED otherwise.  A member that is not
+ * one of ours is never owned: a hot reset refuses it whoever holds it
+ * (vfio_pci_check_in_set()).  This is the cdev form's proof of a hot reset
+ * and what its info reports.  Called with dev_set->lock held.
  */
-static u32 vfio_pci_dev_id(struct vfio_pci_info_fill *fill, struct pci_dev *dev)
+static u32 vfio_pci_devid(struct vfio_device *vdev, struct iommufd_ctx *ictx)
 {
-	struct vfio_device *vdev;
 	int id;
 
-	vdev = vfio_find_device_in_devset(fill->dev_set, &dev->dev);
-	if (!vdev || !vfio_pci_set_member(vdev))
+	if (!vfio_pci_set_member(vdev))
 		return VFIO_PCI_DEVID_NOT_OWNED;
-	id = vfio_iommufd_get_dev_id(vdev, fill->ictx);
+	/* The core's answer: the id, -ENOENT for "owned through its group". */
+	id = vfio_iommufd_get_dev_id(vdev, ictx);
 	if (id > 0)
 		return id;
 	if (id == -ENOENT)
@@ -198,6 +198,7 @@ static int vfio_pci_fill_dependent(struct pci_dev *dev, void *data)
 	struct vfio_pci_info_fill *fill = data;
 	struct vfio_pci_dependent_device *d;
 	struct iommu_group *group;
+	struct vfio_device *vdev;
 
 	if (fill->count < fill->max) {
 		d = &fill->devs[fill->count];
@@ -207,7 +208,9 @@ static int vfio_pci_fill_dependent(struct pci_dev *dev, void *data)
 			.devfn = dev->devfn,
 		};
 		if (fill->ictx) {
-			d->devid = vfio_pci_dev_id(fill, dev);
+			vdev = vfio_find_device_in_devset(fill->dev_set, &dev->dev);
+			d->devid = vdev ? vfio_pci_devid(vdev, fill->ictx) :
+					  VFIO_PCI_DEVID_NOT_OWNED;
 			if (d->devid == (u32)VFIO_PCI_DEVID_NOT_OWNED)
 				fill->all_owned = false;
 		} else {
@@ -317,20 +320,15 @@ static int vfio_pci_check_in_set(struct pci_dev *dev, void *data)
 /*
  * The proof of a hot reset: the caller's group fds (@files, @nr) for a
  * device opened through its group, or, for a device opened through its
- * cdev (@ictx set, no fds), the caller's iommufd: @vdev is bound to it, or
- * its IOMMU group is (vfio_iommufd_get_dev_id() returns the id, or -ENOENT
- * for a device of an owned group that is not bound itself).
+ * cdev (@ictx set, no fds), the caller's iommufd (vfio_pci_devid()).
  */
 static bool vfio_pci_owned(struct vfio_device *vdev, struct file **files,
 			   unsigned int nr, struct iommufd_ctx *ictx)
 {
 	unsigned int i;
-	int id;
 
-	if (ictx) {
-		id = vfio_iommufd_get_dev_id(vdev, ictx);
-		return id > 0 || id == -ENOENT;
-	}
+	if (ictx)
+		return vfio_pci_devid(vdev, ictx) != (u32)VFIO_PCI_DEVID_NOT_OWNED;
 	for (i = 0; i < nr; i++)
 		if (vfio_file_has_dev(files[i], vdev))
 			return true;
