@@ -380,30 +380,45 @@ static int vfio_dev_open_group(struct vfio_dev *dev, const char *bdf,
 	return dev->fd < 0 ? -errno : 0;
 }
 
-/* The cdev, bound to a new iommufd and attached to a new IOAS in it. */
-static int vfio_dev_open_cdev(struct vfio_dev *dev, const char *bdf)
+/* @bdf's cdev opened and bound to @iommufd: the fd, or -errno. */
+static int vfio_cdev_bind(const char *bdf, int iommufd, __u32 *devid)
 {
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
-	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	struct vfio_device_bind_iommufd bind = {
+		.argsz = sizeof(bind),
+		.iommufd = iommufd,
+	};
 	char path[PATH_MAX];
-	int ret;
+	int fd, ret;
 
 	ret = vfio_cdev_path(bdf, path, sizeof(path));
 	if (ret)
 		return ret;
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	ret = __vfio_ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	if (devid)
+		*devid = bind.out_devid;
+	return fd;
+}
+
+/* The cdev, bound to a new iommufd and attached to a new IOAS in it. */
+static int vfio_dev_open_cdev(struct vfio_dev *dev, const char *bdf)
+{
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	int ret;
+
 	dev->iommufd = open("/dev/iommu", O_RDWR);
 	if (dev->iommufd < 0)
 		return -errno;
-	dev->fd = open(path, O_RDWR);
+	dev->fd = vfio_cdev_bind(bdf, dev->iommufd, &dev->devid);
 	if (dev->fd < 0)
-		return -errno;
-
-	bind.iommufd = dev->iommufd;
-	ret = __vfio_ioctl(dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
-	if (ret)
-		return ret;
-	dev->devid = bind.out_devid;
+		return dev->fd;
 	ret = __vfio_ioctl(dev->iommufd, IOMMU_IOAS_ALLOC, &alloc);
 	if (ret)
 		return ret;
@@ -724,27 +739,12 @@ int vfio_hot_reset_self(struct vfio_dev *dev)
 
 int vfio_dev_fd_beside(struct vfio_dev *dev, const char *bdf)
 {
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	char path[PATH_MAX];
-	int fd, ret;
+	int fd;
 
-	if (dev->mode != VFIO_IOMMUFD) {
-		fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
-		return fd < 0 ? -errno : fd;
-	}
-	ret = vfio_cdev_path(bdf, path, sizeof(path));
-	if (ret)
-		return ret;
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		return -errno;
-	bind.iommufd = dev->iommufd;
-	ret = __vfio_ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	return fd;
+	if (dev->mode == VFIO_IOMMUFD)
+		return vfio_cdev_bind(bdf, dev->iommufd, NULL);
+	fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	return fd < 0 ? -errno : fd;
 }
 
 int vfio_vgaarb_stats(const char *bdf, struct vfio_vgaarb_stats *st)
