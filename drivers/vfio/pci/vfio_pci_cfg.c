@@ -524,6 +524,26 @@ static void vfio_pci_cfg_init_bars(struct vfio_pci_cfg *cfg,
 	vfio_pci_cfg_fixup_bars(cfg, pdev);
 }
 
+/*
+ * An SR-IOV VF reads all-ones for its vendor and device ID and hardwires
+ * Memory Space Enable to zero (PCIe SR-IOV spec, VF configuration space):
+ * its BARs decode while its PF's VF MSE is set.  The IDs the PCI core
+ * knows are shown instead, and Memory Space Enable is virtual, the user's
+ * switch for BAR access (vpdev->vf_memory).
+ */
+static void vfio_pci_cfg_vf_header(struct vfio_pci_dev *vpdev,
+				   struct vfio_pci_cfg *cfg)
+{
+	struct pci_dev *pdev = vpdev->pdev;
+
+	put_unaligned_le16(pdev->vendor, cfg->vconfig + PCI_VENDOR_ID);
+	put_unaligned_le16(pdev->device, cfg->vconfig + PCI_DEVICE_ID);
+	vfio_pci_cfg_set(cfg, PCI_VENDOR_ID, 4, ~0U, 0);
+	cfg->virt[PCI_COMMAND] |= PCI_COMMAND_MEMORY;
+	cfg->vconfig[PCI_COMMAND] &= ~PCI_COMMAND_MEMORY;
+	vpdev->vf_memory = false;
+}
+
 /**
  * vfio_pci_cfg_init - build the virtual config space at open
  * @vpdev: the device, freshly reset and enabled
@@ -562,6 +582,8 @@ int vfio_pci_cfg_init(struct vfio_pci_dev *vpdev)
 	/* INTx Disable is the user's own, clear at open like after a reset. */
 	put_unaligned_le16(get_unaligned_le16(cfg->vconfig + PCI_COMMAND) &
 			   ~PCI_COMMAND_INTX_DISABLE, cfg->vconfig + PCI_COMMAND);
+	if (pdev->is_virtfn)
+		vfio_pci_cfg_vf_header(vpdev, cfg);
 	vfio_pci_cfg_std_caps(cfg, pdev);
 	vfio_pci_cfg_ext_caps(cfg, pdev);
 	vfio_pci_cfg_init_bars(cfg, pdev);
@@ -759,6 +781,13 @@ static int __vfio_pci_cfg_write(struct vfio_pci_dev *vpdev, unsigned int pos,
 				 (old & ~vmask) | (val & vmask));
 		if (pos < PCI_CAPABILITY_LIST && pos + width > PCI_BASE_ADDRESS_0)
 			vfio_pci_cfg_fixup_bars(cfg, vpdev->pdev);
+		/* A VF's virtual Memory Space Enable (vfio_pci_cfg_vf_header()). */
+		if (vpdev->pdev->is_virtfn && pos <= PCI_COMMAND &&
+		    pos + width > PCI_COMMAND) {
+			vpdev->vf_memory = cfg->vconfig[PCI_COMMAND] &
+					   PCI_COMMAND_MEMORY;
+			__vfio_pci_memory_sync(vpdev);
+		}
 	}
 	if (hmask) {
 		ret = vfio_pci_cfg_write_hw(vpdev, pos, width, val, hmask);

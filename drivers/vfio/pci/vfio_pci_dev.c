@@ -65,7 +65,8 @@ void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev)
  *
  * For every path that may have changed PCI_COMMAND behind the config
  * region's back (open, reset, a user config write).  Live mappings are
- * zapped when decoding is off.
+ * zapped when decoding is off.  A VF's decode is the user's virtual bit,
+ * vf_memory (its own bit is hardwired to zero).
  */
 void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev)
 {
@@ -74,7 +75,10 @@ void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev)
 	lockdep_assert_held_write(&vpdev->memory_lock);
 
 	pci_read_config_word(vpdev->pdev, PCI_COMMAND, &cmd);
-	vpdev->mem_enabled = !!(cmd & PCI_COMMAND_MEMORY);
+	if (vpdev->pdev->is_virtfn)
+		vpdev->mem_enabled = vpdev->vf_memory;
+	else
+		vpdev->mem_enabled = !!(cmd & PCI_COMMAND_MEMORY);
 	if (!vpdev->mem_enabled)
 		__vfio_pci_zap_bars(vpdev);
 }

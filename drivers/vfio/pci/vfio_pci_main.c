@@ -57,13 +57,12 @@ vfio_pci_region(struct vfio_pci_dev *vpdev, unsigned int index)
 
 /*
  * A function whose config space reads all-ones is gone (surprise removed,
- * stuck in D3cold, or dead): nothing it would hand out could work.
+ * stuck in D3cold, or dead): nothing it would hand out could work.  (A
+ * VF's IDs read all-ones by definition: the PCI core asks its PF.)
  */
 static int vfio_pci_check_alive(struct pci_dev *pdev)
 {
-	u32 id;
-
-	if (pci_read_config_dword(pdev, PCI_VENDOR_ID, &id) || id == ~0U) {
+	if (!pci_device_is_present(pdev)) {
 		dev_warn_ratelimited(&pdev->dev, "config space reads all-ones (dead or in D3cold); refusing to open\n");
 		return -ENODEV;
 	}

@@ -155,6 +155,8 @@ struct vfio_pci_irq_state {
  * @mem_enabled: the device decodes its memory BARs as the user set it
  *	(PCI_COMMAND_MEMORY); when false, BAR access fails and mmap faults
  *	raise SIGBUS.  Protected by @memory_lock.
+ * @vf_memory: for an SR-IOV VF, the user's virtual Memory Space Enable,
+ *	which @mem_enabled follows.  Protected by @memory_lock.
  * @cfg: config-space virtualization state (vfio_pci_cfg.c); set up at
  *	open, freed at close, under dev_set->lock.  Its contents are
  *	protected by @memory_lock (read for config reads, write for config
@@ -192,6 +194,7 @@ struct vfio_pci_dev {
 	/* device access: the bottom layer, config, BARs, ROM */
 	struct rw_semaphore memory_lock;
 	bool mem_enabled;
+	bool vf_memory;
 	struct vfio_pci_cfg *cfg;
 	void __iomem *barmap[PCI_STD_NUM_BARS];
 	unsigned int msix_bar;
