@@ -447,7 +447,7 @@ static vm_fault_t vfio_pci_bar_fault(struct vm_fault *vmf)
 	pfn = (pci_resource_start(vpdev->pdev, index) >> PAGE_SHIFT) + pgoff;
 
 	down_read(&vpdev->memory_lock);
-	if (vpdev->mem_enabled)
+	if (vpdev->mem_enabled && !vpdev->pm_low_power)
 		ret = vmf_insert_pfn(vma, vmf->address, pfn);
 	else
 		ret = VM_FAULT_SIGBUS;
@@ -498,8 +498,11 @@ static void vfio_pci_ioeventfd_write(struct vfio_pci_ioeventfd_entry *ioeventfd)
 
 	lockdep_assert_held(&vpdev->memory_lock);
 
-	/* A write to a disabled BAR is dropped, as from the bus's view. */
-	if (ioeventfd->is_io || vpdev->mem_enabled)
+	/*
+	 * A write to a disabled BAR is dropped, as from the bus's view; in a
+	 * low power state, where this context cannot resume the device, any.
+	 */
+	if ((ioeventfd->is_io || vpdev->mem_enabled) && !vpdev->pm_low_power)
 		vfio_pci_iowrite(ioeventfd->addr, ioeventfd->width,
 				 ioeventfd->data);
 }

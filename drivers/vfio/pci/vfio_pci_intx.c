@@ -118,6 +118,40 @@ static void vfio_pci_intx_unmask(struct vfio_pci_dev *vpdev)
 		eventfd_signal(trigger);
 }
 
+/**
+ * vfio_pci_intx_pm_mask - mask the user's INTx before the device suspends
+ * @vpdev: the device
+ *
+ * Context: the runtime suspend callback.
+ *
+ * Return: true when INTx was in use and unmasked, and is now masked: the
+ * caller unmasks it at resume with vfio_pci_intx_pm_unmask().
+ */
+bool vfio_pci_intx_pm_mask(struct vfio_pci_dev *vpdev)
+{
+	struct vfio_pci_irq_state *irqs = &vpdev->irq;
+	unsigned long flags;
+	bool masked;
+
+	spin_lock_irqsave(&irqs->intx_lock, flags);
+	masked = irqs->intx_trigger && !irqs->intx_masked;
+	if (masked)
+		__vfio_pci_intx_mask(vpdev);
+	spin_unlock_irqrestore(&irqs->intx_lock, flags);
+	return masked;
+}
+
+/**
+ * vfio_pci_intx_pm_unmask - undo vfio_pci_intx_pm_mask() at resume
+ * @vpdev: the device
+ *
+ * The user is signalled if the device asserts INTx by then.
+ */
+void vfio_pci_intx_pm_unmask(struct vfio_pci_dev *vpdev)
+{
+	vfio_pci_intx_unmask(vpdev);
+}
+
 /*
  * The unmask eventfd fired.  This runs in the eventfd's wakeup, in atomic
  * context and inside the eventfd's own lock: unmask here, but leave the

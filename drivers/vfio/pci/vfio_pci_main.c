@@ -157,6 +157,9 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 	struct pci_dev *pdev = vpdev->pdev;
 	struct pci_dev *vga_held;
 
+	/* Back in D0 with our reference, if the user left it in low power. */
+	vfio_pci_pm_close(vpdev);
+
 	/* Stop DMA first: nothing the user programmed may outlive it. */
 	pci_clear_master(pdev);
 
@@ -370,8 +373,15 @@ static ssize_t vfio_pci_rw(struct vfio_pci_dev *vpdev, char __user *buf,
 	if (!ops || !ops->rw)
 		return -EINVAL;
 
+	/* Out of a low power state for the access (vfio_pci_pm.c). */
+	if (!ops->rw_resumes && pm_runtime_resume_and_get(&vpdev->pdev->dev)) {
+		pci_info_ratelimited(vpdev->pdev, "cannot resume for a region access\n");
+		return -EIO;
+	}
 	done = ops->rw(vpdev, index, buf, count, *ppos & VFIO_PCI_OFFSET_MASK,
 		       write);
+	if (!ops->rw_resumes)
+		pm_runtime_put(&vpdev->pdev->dev);
 	if (done > 0)
 		*ppos += done;
 	return done;
@@ -404,6 +414,33 @@ static int vfio_pci_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	if (!ops || !ops->mmap)
 		return -EINVAL;
 	return ops->mmap(vpdev, index, vma);
+}
+
+/**
+ * vfio_pci_device_feature - the VFIO_DEVICE_FEATUREs of a PCI device
+ * @vdev: the device
+ * @flags: the feature's flags and index
+ * @arg: its payload
+ * @argsz: the payload's size
+ *
+ * Called by the VFIO core, which checked the header and holds a runtime
+ * PM reference around the call.
+ *
+ * Return: see vfio_pci_pm_feature(); -ENOTTY for any other feature.
+ */
+static int vfio_pci_device_feature(struct vfio_device *vdev, u32 flags,
+				   void __user *arg, size_t argsz)
+{
+	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
+
+	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
+	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
+		return vfio_pci_pm_feature(vpdev, flags, arg, argsz);
+	default:
+		return -ENOTTY;
+	}
 }
 
 static void vfio_pci_release(struct vfio_device *vdev)
@@ -445,6 +482,7 @@ const struct vfio_device_ops vfio_pci_ops = {
 	.write		= vfio_pci_write,
 	.mmap		= vfio_pci_mmap,
 	.request	= vfio_pci_request,
+	.device_feature	= vfio_pci_device_feature,
 };
 
 /* ---- PCI driver ---- */
@@ -664,6 +702,7 @@ static struct pci_driver vfio_pci_driver = {
 	.driver_managed_dma	= true,
 	.err_handler		= &vfio_pci_err_handlers,
 	.id_table		= vfio_pci_table,
+	.driver.pm		= &vfio_pci_pm_ops,
 };
 
 /* One ids= entry, "vendor:device[:subvendor[:subdevice[:class[:mask]]]]". */

@@ -178,6 +178,16 @@ struct vfio_pci_irq_state {
  * @ioeventfds: registered VFIO_DEVICE_IOEVENTFD entries
  * @ioeventfds_nr: how many entries @ioeventfds holds
  * @irq: interrupt state (vfio_pci_irq.c, vfio_pci_intx.c, vfio_pci_msi.c)
+ * @pm_low_power: the user asked for a low power state
+ *	(VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY*) and our runtime PM reference
+ *	is given up; BAR mappings fault with SIGBUS.  Under @memory_lock;
+ *	with @has_vga, set under @vga_lock for write too, so that a VGA
+ *	region access, under @vga_lock for read, needs a runtime PM reference
+ *	of its own only when it reads true.
+ * @pm_wake: the one-shot wakeup eventfd of the entry, or NULL.  Under
+ *	@memory_lock.
+ * @pm_intx_masked: INTx was masked by the runtime suspend; written by the
+ *	runtime PM callbacks only, which the PM core serialises
  */
 struct vfio_pci_dev {
 	struct vfio_device vdev;
@@ -207,6 +217,11 @@ struct vfio_pci_dev {
 	struct list_head ioeventfds;
 	unsigned int ioeventfds_nr;
 	struct vfio_pci_irq_state irq;
+
+	/* power */
+	bool pm_low_power;
+	struct eventfd_ctx *pm_wake;
+	bool pm_intx_masked;
 };
 
 /**
@@ -266,6 +281,8 @@ static inline bool vfio_pci_intx_maskable(struct pci_dev *pdev)
  *	byte count moved or -errno
  * @mmap: map the region into @vma (offset already made region-relative);
  *	NULL when the region is never mappable
+ * @rw_resumes: @rw takes care of the device's runtime PM itself; otherwise
+ *	the caller holds a runtime PM reference around it (vfio_pci_pm.c)
  */
 struct vfio_pci_region_ops {
 	int (*info)(struct vfio_pci_dev *vpdev, unsigned int index,
@@ -274,6 +291,7 @@ struct vfio_pci_region_ops {
 		      char __user *buf, size_t count, loff_t pos, bool write);
 	int (*mmap)(struct vfio_pci_dev *vpdev, unsigned int index,
 		    struct vm_area_struct *vma);
+	bool rw_resumes;
 };
 
 /**
@@ -343,6 +361,14 @@ int vfio_pci_ioctl_hot_reset_info(struct vfio_pci_dev *vpdev,
 int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 			     struct vfio_pci_hot_reset __user *arg);
 void vfio_pci_reset_set_on_last_close(struct vfio_pci_dev *vpdev);
+
+/* vfio_pci_pm.c */
+extern const struct dev_pm_ops vfio_pci_pm_ops;
+int vfio_pci_pm_feature(struct vfio_pci_dev *vpdev, u32 flags,
+			void __user *arg, size_t argsz);
+void vfio_pci_pm_close(struct vfio_pci_dev *vpdev);
+int vfio_pci_pm_get_set(struct vfio_device_set *dev_set);
+void vfio_pci_pm_put_set(struct vfio_device_set *dev_set);
 
 /* vfio_pci_vga.c */
 #ifdef CONFIG_VFIO_PCI_VGA
@@ -425,6 +451,8 @@ int vfio_pci_intx_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
 		      void *data);
 void vfio_pci_intx_disable(struct vfio_pci_dev *vpdev);
 void vfio_pci_intx_virt_disable(struct vfio_pci_dev *vpdev, bool disable);
+bool vfio_pci_intx_pm_mask(struct vfio_pci_dev *vpdev);
+void vfio_pci_intx_pm_unmask(struct vfio_pci_dev *vpdev);
 
 /* vfio_pci_msi.c */
 unsigned int vfio_pci_msi_count(struct vfio_pci_dev *vpdev, unsigned int index);

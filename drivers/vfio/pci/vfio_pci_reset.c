@@ -368,8 +368,12 @@ static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_
  * reset at release, which a dying process must not skip) a signal means
  * another card holds the routing, and the reset goes ahead.
  *
+ * Every member is resumed first (vfio_pci_pm_get_set()): closed ones may
+ * be in D3hot, open ones in a low power state their user asked for.
+ *
  * Return: 0, -EINTR on a signal while waiting for the arbiter (only with
- * @must_route), or the PCI core's -errno.
+ * @must_route), -EIO when a member cannot be resumed, or the PCI core's
+ * -errno.
  */
 static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 {
@@ -385,6 +389,9 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
 		if (!vfio_pci_set_member(cur))
 			return -EINVAL;
+	ret = vfio_pci_pm_get_set(dev_set);
+	if (ret)
+		return ret;
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
 		down_write_nest_lock(&vfio_pci_set_member(cur)->vga_lock,
 				     &dev_set->lock);
@@ -421,6 +428,7 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 out_unlock_vga:
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
 		up_write(&vfio_pci_set_member(cur)->vga_lock);
+	vfio_pci_pm_put_set(dev_set);
 	return ret;
 }
 

@@ -20,6 +20,7 @@
 #include <linux/io.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/pci.h>
+#include <linux/pm_runtime.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
@@ -176,6 +177,7 @@ static int vfio_pci_vga_chunk(struct vfio_pci_dev *vpdev,
 			      char __user *ubuf, void *bounce, size_t len,
 			      bool write)
 {
+	bool resume;
 	int ret;
 
 	if (write && copy_from_user(bounce, ubuf, len))
@@ -184,14 +186,27 @@ static int vfio_pci_vga_chunk(struct vfio_pci_dev *vpdev,
 	/* A reset of this card waits for the access (see vga_lock). */
 	if (down_read_killable(&vpdev->vga_lock))
 		return -EINTR;
-	ret = vfio_pci_vga_get(vpdev->pdev, range->rsrc);
-	if (ret) {
+	/*
+	 * Our own runtime PM reference keeps the card in D0 unless its user
+	 * gave it up, which takes vga_lock for write: only then is one
+	 * needed here (a VGA card is not runtime-suspended by this driver,
+	 * but its power/control in sysfs belongs to the administrator).
+	 */
+	resume = vpdev->pm_low_power;
+	if (resume && pm_runtime_resume_and_get(&vpdev->pdev->dev)) {
 		up_read(&vpdev->vga_lock);
-		return ret;
+		return -EIO;
 	}
-	vfio_pci_vga_xfer(range, addr, bounce, len, write);
-	vfio_pci_vga_put(vpdev->pdev, range->rsrc);
+	ret = vfio_pci_vga_get(vpdev->pdev, range->rsrc);
+	if (!ret) {
+		vfio_pci_vga_xfer(range, addr, bounce, len, write);
+		vfio_pci_vga_put(vpdev->pdev, range->rsrc);
+	}
+	if (resume)
+		pm_runtime_put(&vpdev->pdev->dev);
 	up_read(&vpdev->vga_lock);
+	if (ret)
+		return ret;
 
 	if (!write && copy_to_user(ubuf, bounce, len))
 		return -EFAULT;
@@ -260,6 +275,7 @@ static int vfio_pci_vga_info(struct vfio_pci_dev *vpdev, unsigned int index,
 const struct vfio_pci_region_ops vfio_pci_vga_region_ops = {
 	.info	= vfio_pci_vga_info,
 	.rw	= vfio_pci_vga_rw,
+	.rw_resumes = true,
 };
 
 /*

@@ -411,6 +411,25 @@ static int call_reset(struct vfio_dev *dev)
 	return __vfio_ioctl(dev->fd, VFIO_DEVICE_RESET, NULL);
 }
 
+/* A low power state with a wakeup eventfd, entered and left. */
+static int call_low_power(struct vfio_dev *dev, int efd)
+{
+	struct {
+		struct vfio_device_feature hdr;
+		struct vfio_device_low_power_entry_with_wakeup entry;
+	} f = {
+		.hdr.argsz = sizeof(f),
+		.hdr.flags = VFIO_DEVICE_FEATURE_SET |
+			     VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP,
+		.entry.wakeup_eventfd = efd,
+	};
+	int ret = __vfio_ioctl(dev->fd, VFIO_DEVICE_FEATURE, &f);
+
+	f.hdr.argsz = sizeof(f.hdr);
+	f.hdr.flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_LOW_POWER_EXIT;
+	return __vfio_ioctl(dev->fd, VFIO_DEVICE_FEATURE, &f.hdr) ?: ret;
+}
+
 /* The info call sizes its answer first: the sweep covers both calls. */
 static int call_hot_reset_info(struct vfio_dev *dev)
 {
@@ -456,7 +475,7 @@ int main(int argc, char *argv[])
 	efd = eventfd(0, EFD_CLOEXEC);
 	deadline = time(NULL) + (getenv("FAIL_NTH_SECONDS") ?
 				 atoi(getenv("FAIL_NTH_SECONDS")) : 60);
-	printf("1..%d\n", 5 + (VFIO_PCI_ROM_REGION_INDEX + 1) + 3 + 1);
+	printf("1..%d\n", 5 + (VFIO_PCI_ROM_REGION_INDEX + 1) + 4 + 1);
 
 	for (unsigned int i = 0; i < 5; i++) {
 		struct vfio_irq_info info;
@@ -501,6 +520,14 @@ int main(int argc, char *argv[])
 		struct sweep s = { .name = "RESET" };
 
 		SWEEP(&s, &dev, call_reset(&dev));
+	}
+
+	if (call_low_power(&dev, efd)) {
+		skip("low power entry and exit", "fails without a fault");
+	} else {
+		struct sweep s = { .name = "low power entry and exit" };
+
+		SWEEP(&s, &dev, call_low_power(&dev, efd));
 	}
 
 	/*
