@@ -30,6 +30,7 @@ void vfio_pci_dev_init(struct vfio_pci_dev *vpdev)
 	init_rwsem(&vpdev->vga_lock);
 	mutex_init(&vpdev->ioeventfds_lock);
 	INIT_LIST_HEAD(&vpdev->ioeventfds);
+	mutex_init(&vpdev->sriov.lock);
 }
 
 /**
@@ -38,6 +39,7 @@ void vfio_pci_dev_init(struct vfio_pci_dev *vpdev)
  */
 void vfio_pci_dev_release(struct vfio_pci_dev *vpdev)
 {
+	mutex_destroy(&vpdev->sriov.lock);
 	mutex_destroy(&vpdev->ioeventfds_lock);
 	mutex_destroy(&vpdev->rom_lock);
 }

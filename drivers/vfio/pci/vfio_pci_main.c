@@ -104,10 +104,15 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	struct pci_dev *vga_held;
 	int ret;
 
+	/* Before anything: the VF token, checked and counted. */
+	ret = vfio_pci_sriov_open(vpdev);
+	if (ret)
+		return ret;
+
 	/* D0 for as long as the user has it; see vfio_pci_probe(). */
 	ret = pm_runtime_resume_and_get(&pdev->dev);
 	if (ret)
-		return ret;
+		goto out_sriov_close;
 
 	ret = vfio_pci_check_alive(pdev);
 	if (ret)
@@ -148,6 +153,8 @@ out_route_end:
 	vfio_pci_vga_route_end(vga_held);
 out_put_pm:
 	pm_runtime_put(&pdev->dev);
+out_sriov_close:
+	vfio_pci_sriov_close(vpdev);
 	return ret;
 }
 
@@ -200,6 +207,7 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 
 	/* The last user of a slot or bus leaves it reset for the next. */
 	vfio_pci_reset_set_on_last_close(vpdev);
+	vfio_pci_sriov_close(vpdev);
 	pm_runtime_put(&pdev->dev);
 }
 
@@ -426,7 +434,8 @@ static int vfio_pci_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
  * Called by the VFIO core, which checked the header and holds a runtime
  * PM reference around the call.
  *
- * Return: see vfio_pci_pm_feature(); -ENOTTY for any other feature.
+ * Return: see vfio_pci_pm_feature() and vfio_pci_sriov_feature_token();
+ * -ENOTTY for any other feature.
  */
 static int vfio_pci_device_feature(struct vfio_device *vdev, u32 flags,
 				   void __user *arg, size_t argsz)
@@ -438,9 +447,17 @@ static int vfio_pci_device_feature(struct vfio_device *vdev, u32 flags,
 	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
 	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
 		return vfio_pci_pm_feature(vpdev, flags, arg, argsz);
+	case VFIO_DEVICE_FEATURE_PCI_VF_TOKEN:
+		return vfio_pci_sriov_feature_token(vpdev, flags, arg, argsz);
 	default:
 		return -ENOTTY;
 	}
+}
+
+/* The name given to VFIO_GROUP_GET_DEVICE_FD, with its VF token. */
+static int vfio_pci_match(struct vfio_device *vdev, char *buf)
+{
+	return vfio_pci_sriov_match(to_vfio_pci_dev(vdev), buf);
 }
 
 static void vfio_pci_release(struct vfio_device *vdev)
@@ -482,6 +499,7 @@ const struct vfio_device_ops vfio_pci_ops = {
 	.write		= vfio_pci_write,
 	.mmap		= vfio_pci_mmap,
 	.request	= vfio_pci_request,
+	.match		= vfio_pci_match,
 	.device_feature	= vfio_pci_device_feature,
 };
 
@@ -605,6 +623,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	vpdev->pdev = pdev;
 	vfio_pci_dev_init(vpdev);
 	vfio_pci_irq_init(vpdev);
+	vfio_pci_sriov_probe(vpdev);
 	vpdev->has_vga = IS_ENABLED(CONFIG_VFIO_PCI_VGA) &&
 			 !vfio_pci_params.disable_vga && vfio_pci_is_vga(pdev);
 	dev_set_drvdata(&pdev->dev, vpdev);
@@ -647,7 +666,8 @@ static void vfio_pci_remove(struct pci_dev *pdev)
 {
 	struct vfio_pci_dev *vpdev = dev_get_drvdata(&pdev->dev);
 
-	/* Waits until every user has closed the device. */
+	/* The VFs first, then the device: each waits for its users. */
+	vfio_pci_sriov_remove(vpdev);
 	vfio_unregister_group_dev(&vpdev->vdev);
 	vfio_pci_vga_remove(vpdev);
 	if (vfio_pci_idle_d3(vpdev)) {
@@ -699,6 +719,7 @@ static struct pci_driver vfio_pci_driver = {
 	.name			= "vfio-pci",
 	.probe			= vfio_pci_probe,
 	.remove			= vfio_pci_remove,
+	.sriov_configure	= vfio_pci_sriov_configure,
 	.driver_managed_dma	= true,
 	.err_handler		= &vfio_pci_err_handlers,
 	.id_table		= vfio_pci_table,
@@ -739,12 +760,17 @@ static int __init vfio_pci_init(void)
 	ret = vfio_pci_vga_init();
 	if (ret)
 		return ret;
-	ret = pci_register_driver(&vfio_pci_driver);
+	ret = vfio_pci_sriov_init(&vfio_pci_driver);
 	if (ret)
 		goto out_vga_exit;
+	ret = pci_register_driver(&vfio_pci_driver);
+	if (ret)
+		goto out_sriov_exit;
 	vfio_pci_add_ids();
 	return 0;
 
+out_sriov_exit:
+	vfio_pci_sriov_exit();
 out_vga_exit:
 	vfio_pci_vga_exit();
 	return ret;
@@ -754,6 +780,7 @@ module_init(vfio_pci_init);
 static void __exit vfio_pci_exit(void)
 {
 	pci_unregister_driver(&vfio_pci_driver);
+	vfio_pci_sriov_exit();
 	vfio_pci_vga_exit();
 }
 module_exit(vfio_pci_exit);

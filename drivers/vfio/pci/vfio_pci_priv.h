@@ -16,6 +16,7 @@
 #include <linux/rwsem.h>
 #include <linux/uaccess.h>
 #include <linux/spinlock.h>
+#include <linux/uuid.h>
 #include <linux/vfio.h>
 
 struct eventfd_ctx;
@@ -48,6 +49,29 @@ struct vfio_pci_params {
 extern struct vfio_pci_params vfio_pci_params;
 
 struct vfio_pci_cfg;
+
+/**
+ * struct vfio_pci_sriov - SR-IOV state of a device bound to vfio-pci
+ * @lock: protects every field but @vfs_enabled; see vfio_pci_sriov.c for
+ *	nesting
+ * @token: on a PF, the VF token, random until the PF's user sets it
+ * @vf_users: on a PF, how many of its VFs are open through vfio-pci
+ * @vfs_enabled: on a PF, its VFs were created by us (sriov_configure); a
+ *	runtime PM reference keeps the PF in D0 meanwhile.  Under the PF's
+ *	device lock.
+ * @ticket_pid: the task (global PID) whose VFIO_GROUP_GET_DEVICE_FD
+ *	presented the right token last, 0 for none; its open_device()
+ *	consumes it (vfio_pci_sriov_open())
+ * @ticket_start: that task's start time, so that a reused PID is no match
+ */
+struct vfio_pci_sriov {
+	struct mutex lock;		/* see above */
+	uuid_t token;
+	unsigned int vf_users;
+	bool vfs_enabled;
+	pid_t ticket_pid;
+	u64 ticket_start;
+};
 
 /**
  * struct vfio_pci_vector - one MSI or MSI-X vector
@@ -188,6 +212,10 @@ struct vfio_pci_irq_state {
  *	@memory_lock.
  * @pm_intx_masked: INTx was masked by the runtime suspend; written by the
  *	runtime PM callbacks only, which the PM core serialises
+ * @sriov: SR-IOV state, for a PF (vfio_pci_sriov.c)
+ * @sriov_pf: for a VF whose PF was bound to vfio-pci when the VF was, that
+ *	PF, which stays bound at least as long; NULL otherwise.  Constant
+ *	after probe.
  */
 struct vfio_pci_dev {
 	struct vfio_device vdev;
@@ -218,10 +246,12 @@ struct vfio_pci_dev {
 	unsigned int ioeventfds_nr;
 	struct vfio_pci_irq_state irq;
 
-	/* power */
+	/* power and SR-IOV */
 	bool pm_low_power;
 	struct eventfd_ctx *pm_wake;
 	bool pm_intx_masked;
+	struct vfio_pci_sriov sriov;
+	struct vfio_pci_dev *sriov_pf;
 };
 
 /**
@@ -369,6 +399,18 @@ int vfio_pci_pm_feature(struct vfio_pci_dev *vpdev, u32 flags,
 void vfio_pci_pm_close(struct vfio_pci_dev *vpdev);
 int vfio_pci_pm_get_set(struct vfio_device_set *dev_set);
 void vfio_pci_pm_put_set(struct vfio_device_set *dev_set);
+
+/* vfio_pci_sriov.c */
+int vfio_pci_sriov_init(struct pci_driver *driver);
+void vfio_pci_sriov_exit(void);
+void vfio_pci_sriov_probe(struct vfio_pci_dev *vpdev);
+void vfio_pci_sriov_remove(struct vfio_pci_dev *vpdev);
+int vfio_pci_sriov_configure(struct pci_dev *pdev, int nr_virtfn);
+int vfio_pci_sriov_feature_token(struct vfio_pci_dev *vpdev, u32 flags,
+				 void __user *arg, size_t argsz);
+int vfio_pci_sriov_match(struct vfio_pci_dev *vpdev, char *buf);
+int vfio_pci_sriov_open(struct vfio_pci_dev *vpdev);
+void vfio_pci_sriov_close(struct vfio_pci_dev *vpdev);
 
 /* vfio_pci_vga.c */
 #ifdef CONFIG_VFIO_PCI_VGA

@@ -348,8 +348,8 @@ const char *vfio_mode_missing(const char *bdf, unsigned long mode)
 	return NULL;
 }
 
-/* Group, container of type @iommu_type, device fd. */
-static int vfio_dev_open_group(struct vfio_dev *dev, const char *bdf,
+/* Group, container of type @iommu_type, device fd asked for by @name. */
+static int vfio_dev_open_group(struct vfio_dev *dev, const char *name,
 			       unsigned long iommu_type)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
@@ -376,7 +376,7 @@ static int vfio_dev_open_group(struct vfio_dev *dev, const char *bdf,
 	if (ioctl(dev->container_fd, VFIO_SET_IOMMU, iommu_type) < 0)
 		return -errno;
 
-	dev->fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	dev->fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, name);
 	return dev->fd < 0 ? -errno : 0;
 }
 
@@ -427,7 +427,8 @@ static int vfio_dev_open_cdev(struct vfio_dev *dev, const char *bdf)
 	return __vfio_ioctl(dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
 }
 
-int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode)
+int __vfio_dev_open_name(struct vfio_dev *dev, const char *bdf,
+			 const char *name, unsigned long mode)
 {
 	int ret;
 
@@ -444,9 +445,9 @@ int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode)
 		return dev->group;
 
 	if (mode == VFIO_IOMMUFD)
-		ret = vfio_dev_open_cdev(dev, bdf);
+		ret = strcmp(name, bdf) ? -EINVAL : vfio_dev_open_cdev(dev, bdf);
 	else
-		ret = vfio_dev_open_group(dev, bdf, mode);
+		ret = vfio_dev_open_group(dev, name, mode);
 	if (ret)
 		goto out_close;
 
@@ -459,6 +460,11 @@ int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode)
 out_close:
 	vfio_dev_close(dev);
 	return ret;
+}
+
+int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode)
+{
+	return __vfio_dev_open_name(dev, bdf, bdf, mode);
 }
 
 void vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode)

@@ -144,6 +144,15 @@ void vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode);
 void vfio_dev_close(struct vfio_dev *dev);
 
 /*
+ * Open @bdf through its group, asking VFIO_GROUP_GET_DEVICE_FD for @name
+ * (the device's name with options such as " vf_token=UUID", or anything a
+ * test wants refused); @mode must be a VFIO IOMMU type (a cdev has no
+ * name: -EINVAL).  0 or -errno, with everything closed on failure.
+ */
+int __vfio_dev_open_name(struct vfio_dev *dev, const char *bdf,
+			 const char *name, unsigned long mode);
+
+/*
  * NULL when @bdf can be opened in @mode on this kernel, else why not (for
  * a SKIP): VFIO_IOMMUFD needs CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV,
  * which show as the device's vfio-dev/ directory in sysfs and /dev/iommu.
