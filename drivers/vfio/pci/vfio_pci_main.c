@@ -645,6 +645,9 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	 * The PCI core holds a runtime PM reference across probe and keeps
 	 * runtime PM forbidden: let an idle device go to D3hot unless
 	 * disable_idle_d3 says otherwise.  open_device() takes it back.
+	 * Otherwise the reference is kept, so a VGA card stays in D0 even
+	 * when power/control in sysfs is set to "auto"
+	 * (boot_vga_resume_keeps_routing).
 	 */
 	if (vfio_pci_idle_d3(vpdev)) {
 		pm_runtime_allow(&pdev->dev);

@@ -19,8 +19,10 @@
  * leave the low power state whatever its form.
  *
  * A card with the VGA region, or any device with disable_idle_d3, never
- * runtime-suspends (vfio_pci_idle_d3()): the entry is accepted with its
- * rule for mappings, the card stays in D0 and no wakeup is signalled.
+ * runtime-suspends (vfio_pci_idle_d3(): the runtime PM reference the PCI
+ * core takes for probe is kept, so not even power/control "auto" in sysfs
+ * lets it go): the entry is accepted with its rule for mappings, the card
+ * stays in D0 and no wakeup is signalled.
  *
  * Locking: pm_low_power and pm_wake are under memory_lock.  The runtime
  * resume callback takes memory_lock for write, so no path may resume the
