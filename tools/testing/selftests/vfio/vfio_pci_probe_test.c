@@ -21,20 +21,10 @@
 
 static const char *bdf;
 
+/* An attribute of the PF. */
 static int dev_write(const char *attr, const char *val)
 {
-	char path[256];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", bdf, attr);
-	return vfio_write_file(path, val);
-}
-
-static int drv_write(const char *drv, const char *attr, const char *val)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/%s", drv, attr);
-	return vfio_write_file(path, val);
+	return vfio_sysfs_dev_write(bdf, attr, val);
 }
 
 static bool bound_to(const char *drv)
@@ -60,14 +50,14 @@ static int bind_to(const char *drv)
 	if (!vfio_sysfs_driver(bdf, name, sizeof(name))) {
 		if (!strcmp(name, drv))
 			return 0;
-		ret = drv_write(name, "unbind", bdf);
+		ret = vfio_sysfs_drv_write(name, "unbind", bdf);
 		if (ret)
 			return ret;
 	}
 	ret = dev_write("driver_override", drv);
 	if (ret)
 		return ret;
-	return drv_write(drv, "bind", bdf);
+	return vfio_sysfs_drv_write(drv, "bind", bdf);
 }
 
 /* The PF as it came: no VFs, no driver, no override. */
@@ -78,7 +68,7 @@ static void put_back(void)
 	if (bound_to("pci-pf-stub"))
 		dev_write("sriov_numvfs", "0");
 	if (!vfio_sysfs_driver(bdf, name, sizeof(name)))
-		drv_write(name, "unbind", bdf);
+		vfio_sysfs_drv_write(name, "unbind", bdf);
 	dev_write("driver_override", "\n");
 }
 
@@ -100,6 +90,25 @@ static const char *pf_unusable(void)
 	return NULL;
 }
 
+/* Put the PF under pci-pf-stub with one VF: NULL, or why not (put back). */
+static const char *stub_pf_with_vf(void)
+{
+	static char why[64];
+	const char *unusable = pf_unusable();
+	int ret;
+
+	if (unusable)
+		return unusable;
+	ret = bind_to("pci-pf-stub");
+	if (!ret)
+		ret = dev_write("sriov_numvfs", "1");
+	if (!ret)
+		return NULL;
+	put_back();
+	snprintf(why, sizeof(why), "cannot enable a VF under pci-pf-stub: %d", ret);
+	return why;
+}
+
 /*
  * With one VF enabled the PF is refused with -EBUSY, like stock: opening
  * or resetting it would reset the VF, which is not the user's.  Without
@@ -107,19 +116,12 @@ static const char *pf_unusable(void)
  */
 TEST(sriov_pf_with_vfs_refused)
 {
-	const char *why = pf_unusable();
+	const char *why = stub_pf_with_vf();
 	int ret;
 
 	if (why)
 		SKIP(return, "%s: %s", bdf, why);
-
-	ASSERT_EQ(0, bind_to("pci-pf-stub"));
-	ret = dev_write("sriov_numvfs", "1");
-	if (ret) {
-		put_back();
-		SKIP(return, "%s: cannot enable a VF: %d", bdf, ret);
-	}
-	ASSERT_EQ(0, drv_write("pci-pf-stub", "unbind", bdf));
+	ASSERT_EQ(0, vfio_sysfs_drv_write("pci-pf-stub", "unbind", bdf));
 
 	ret = bind_to("vfio-pci");
 	EXPECT_EQ(-EBUSY, ret);
@@ -127,7 +129,7 @@ TEST(sriov_pf_with_vfs_refused)
 
 	/* Back to pci-pf-stub to disable the VF, then vfio-pci must take it. */
 	if (bound_to("vfio-pci"))
-		drv_write("vfio-pci", "unbind", bdf);
+		vfio_sysfs_drv_write("vfio-pci", "unbind", bdf);
 	ASSERT_EQ(0, bind_to("pci-pf-stub"));
 	ASSERT_EQ(0, dev_write("sriov_numvfs", "0"));
 	ret = bind_to("vfio-pci");
@@ -138,26 +140,20 @@ TEST(sriov_pf_with_vfs_refused)
 /* Bind the VF @vf (not the PF) to vfio-pci: unbound first, by override. */
 static int vf_bind_vfio(const char *vf)
 {
-	char path[256], name[64];
+	char name[64];
 
-	if (!vfio_sysfs_driver(vf, name, sizeof(name))) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/unbind", name);
-		if (vfio_write_file(path, vf))
-			return -EBUSY;
-	}
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", vf);
-	if (vfio_write_file(path, "vfio-pci"))
+	if (!vfio_sysfs_driver(vf, name, sizeof(name)) &&
+	    vfio_sysfs_drv_write(name, "unbind", vf))
+		return -EBUSY;
+	if (vfio_sysfs_dev_write(vf, "driver_override", "vfio-pci"))
 		return -EINVAL;
-	return drv_write("vfio-pci", "bind", vf);
+	return vfio_sysfs_drv_write("vfio-pci", "bind", vf);
 }
 
 static void vf_unbind_vfio(const char *vf)
 {
-	char path[256];
-
-	drv_write("vfio-pci", "unbind", vf);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", vf);
-	vfio_write_file(path, "\n");
+	vfio_sysfs_drv_write("vfio-pci", "unbind", vf);
+	vfio_sysfs_dev_write(vf, "driver_override", "\n");
 }
 
 /*
@@ -169,7 +165,7 @@ static void vf_unbind_vfio(const char *vf)
  */
 TEST(vf_of_another_pf_usable)
 {
-	const char *why = pf_unusable();
+	const char *why = stub_pf_with_vf();
 	unsigned long vendor, device;
 	char link[256], vf[32], path[256];
 	struct vfio_dev dev;
@@ -180,13 +176,6 @@ TEST(vf_of_another_pf_usable)
 
 	if (why)
 		SKIP(return, "%s: %s", bdf, why);
-
-	ASSERT_EQ(0, bind_to("pci-pf-stub"));
-	ret = dev_write("sriov_numvfs", "1");
-	if (ret) {
-		put_back();
-		SKIP(return, "%s: cannot enable a VF: %d", bdf, ret);
-	}
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/virtfn0", bdf);
 	n = readlink(path, link, sizeof(link) - 1);
 	ASSERT_LT(0, n);

@@ -49,22 +49,6 @@ static const char token2[] = "c0a8e5d2-7b41-4e9f-a3c6-0d2f6e9b8a47";
 static const char token1_upper[] = "3F6B1A84-8F0E-4C62-9D53-5B1C2A7E0D11";
 static const char null_token[] = "00000000-0000-0000-0000-000000000000";
 
-static int dev_write(const char *bdf, const char *attr, const char *val)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", bdf, attr);
-	return vfio_write_file(path, val);
-}
-
-static int drv_write(const char *drv, const char *attr, const char *val)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/%s", drv, attr);
-	return vfio_write_file(path, val);
-}
-
 static bool bound_to(const char *bdf, const char *drv)
 {
 	char name[64];
@@ -382,12 +366,12 @@ static char saved_enable_sriov;
 static void recover(void)
 {
 	if (!bound_to(pf, "vfio-pci")) {
-		dev_write(pf, "driver_override", "vfio-pci");
+		vfio_sysfs_dev_write(pf, "driver_override", "vfio-pci");
 		vfio_write_file("/sys/bus/pci/drivers_probe", pf);
 	}
 	if (numvfs() > 0) {
 		set_enable_sriov('Y');
-		dev_write(pf, "sriov_numvfs", "0");
+		vfio_sysfs_dev_write(pf, "sriov_numvfs", "0");
 	}
 	if (saved_enable_sriov)
 		set_enable_sriov(saved_enable_sriov);
@@ -455,7 +439,7 @@ FIXTURE_TEARDOWN_PARENT(sriov)
 /* One VF, captured and bound to vfio-pci; its address in vf[]. */
 static void vfs_up(struct __test_metadata *_metadata)
 {
-	ASSERT_EQ(0, dev_write(pf, "sriov_numvfs", "1"));
+	ASSERT_EQ(0, vfio_sysfs_dev_write(pf, "sriov_numvfs", "1"));
 	ASSERT_EQ(1, numvfs());
 	ASSERT_EQ(0, find_vf());
 	ASSERT_EQ(0, wait_bound(vf, "vfio-pci")) TH_LOG("VF %s not bound to vfio-pci", vf);
@@ -535,12 +519,12 @@ TEST(enable_sriov_parameter)
 TEST_F(sriov, numvfs_refused_without_enable_sriov)
 {
 	ASSERT_EQ(0, set_enable_sriov('N'));
-	ASSERT_EQ(-ENOENT, dev_write(pf, "sriov_numvfs", "1"));
+	ASSERT_EQ(-ENOENT, vfio_sysfs_dev_write(pf, "sriov_numvfs", "1"));
 	ASSERT_EQ(0, numvfs());
-	ASSERT_EQ(0, dev_write(pf, "sriov_numvfs", "0"));
+	ASSERT_EQ(0, vfio_sysfs_dev_write(pf, "sriov_numvfs", "0"));
 
 	ASSERT_EQ(0, open_as(&self->pf, pf, pf));
-	ASSERT_EQ(-ENOENT, dev_write(pf, "sriov_numvfs", "1"));
+	ASSERT_EQ(-ENOENT, vfio_sysfs_dev_write(pf, "sriov_numvfs", "1"));
 	ASSERT_EQ(0, numvfs());
 }
 
@@ -615,7 +599,7 @@ TEST_F(sriov, vf_created_and_captured)
 	snprintf(path, sizeof(path), "/dev/vfio/%d", vf_group);
 	ASSERT_EQ(0, access(path, F_OK));
 
-	ASSERT_EQ(0, dev_write(pf, "sriov_numvfs", "0"));
+	ASSERT_EQ(0, vfio_sysfs_dev_write(pf, "sriov_numvfs", "0"));
 	ASSERT_EQ(0, numvfs());
 	ASSERT_FALSE(exists(vf));
 }
@@ -694,8 +678,8 @@ TEST_F(sriov, vf_token_new_at_bind)
 	ASSERT_EQ(0, open_as(&self->pf, pf, pf));
 	ASSERT_EQ(0, set_token(self->pf.fd, token1));
 	vfio_dev_close(&self->pf);
-	ASSERT_EQ(0, drv_write("vfio-pci", "unbind", pf));
-	ASSERT_EQ(0, drv_write("vfio-pci", "bind", pf));
+	ASSERT_EQ(0, vfio_sysfs_drv_write("vfio-pci", "unbind", pf));
+	ASSERT_EQ(0, vfio_sysfs_drv_write("vfio-pci", "bind", pf));
 
 	sriov_up(_metadata, &self->pf, NULL);
 	ASSERT_EQ(-EACCES, open_as(&self->vf, vf, vf));
@@ -790,7 +774,7 @@ TEST_F_TIMEOUT(sriov, numvfs_zero_waits_for_vf_user, SLOW_TEST_S)
 	sriov_up(_metadata, &self->pf, token1);
 	start_vf_user(_metadata, &self->user, true, 500);
 	t = now();
-	ASSERT_EQ(0, dev_write(pf, "sriov_numvfs", "0"));
+	ASSERT_EQ(0, vfio_sysfs_dev_write(pf, "sriov_numvfs", "0"));
 	t = now() - t;
 	TH_LOG("the write took %.2f s", t);
 	ASSERT_LE(1, end_vf_user(_metadata, &self->user));
@@ -807,7 +791,7 @@ TEST_F_TIMEOUT(sriov, numvfs_zero_waits_without_req, SLOW_TEST_S)
 	sriov_up(_metadata, &self->pf, token1);
 	start_vf_user(_metadata, &self->user, false, 1500);
 	t = now();
-	ASSERT_EQ(0, dev_write(pf, "sriov_numvfs", "0"));
+	ASSERT_EQ(0, vfio_sysfs_dev_write(pf, "sriov_numvfs", "0"));
 	t = now() - t;
 	TH_LOG("the write took %.2f s", t);
 	ASSERT_EQ(0, end_vf_user(_metadata, &self->user));
@@ -823,10 +807,10 @@ TEST_F(sriov, pf_unbind_removes_idle_vfs)
 {
 	sriov_up(_metadata, &self->pf, token1);
 	vfio_dev_close(&self->pf);
-	ASSERT_EQ(0, drv_write("vfio-pci", "unbind", pf));
+	ASSERT_EQ(0, vfio_sysfs_drv_write("vfio-pci", "unbind", pf));
 	ASSERT_EQ(0, numvfs());
 	ASSERT_FALSE(exists(vf));
-	ASSERT_EQ(0, drv_write("vfio-pci", "bind", pf));
+	ASSERT_EQ(0, vfio_sysfs_drv_write("vfio-pci", "bind", pf));
 }
 
 struct unbinder {
@@ -840,7 +824,7 @@ static void *unbind_pf(void *arg)
 	struct unbinder *u = arg;
 	double t = now();
 
-	u->ret = drv_write("vfio-pci", "unbind", pf);
+	u->ret = vfio_sysfs_drv_write("vfio-pci", "unbind", pf);
 	u->took = now() - t;
 	return NULL;
 }
@@ -884,7 +868,7 @@ TEST_F_TIMEOUT(sriov, pf_unbind_waits_for_users, SLOW_TEST_S)
 	ASSERT_LE(1, pf_req);
 	ASSERT_LE(0.45, u.took);
 	ASSERT_FALSE(bound_to(pf, "vfio-pci"));
-	ASSERT_EQ(0, drv_write("vfio-pci", "bind", pf));
+	ASSERT_EQ(0, vfio_sysfs_drv_write("vfio-pci", "bind", pf));
 }
 
 /*
@@ -922,10 +906,10 @@ static void take_pf(void)
 	    !strcmp(pf_override, "(null)"))
 		pf_override[0] = '\0';
 	if (!vfio_sysfs_driver(pf, pf_driver, sizeof(pf_driver)) &&
-	    drv_write(pf_driver, "unbind", pf))
+	    vfio_sysfs_drv_write(pf_driver, "unbind", pf))
 		return;
 	pf_taken = true;
-	dev_write(pf, "driver_override", "vfio-pci");
+	vfio_sysfs_dev_write(pf, "driver_override", "vfio-pci");
 	vfio_write_file("/sys/bus/pci/drivers_probe", pf);
 }
 
@@ -934,10 +918,10 @@ static void give_back_pf(void)
 	if (!pf_taken)
 		return;
 	if (bound_to(pf, "vfio-pci"))
-		drv_write("vfio-pci", "unbind", pf);
-	dev_write(pf, "driver_override", pf_override[0] ? pf_override : "\n");
+		vfio_sysfs_drv_write("vfio-pci", "unbind", pf);
+	vfio_sysfs_dev_write(pf, "driver_override", pf_override[0] ? pf_override : "\n");
 	if (pf_driver[0])
-		drv_write(pf_driver, "bind", pf);
+		vfio_sysfs_drv_write(pf_driver, "bind", pf);
 }
 
 int main(int argc, char *argv[])

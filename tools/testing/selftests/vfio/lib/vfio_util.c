@@ -84,6 +84,25 @@ int vfio_write_file(const char *path, const char *val)
 	return ret;
 }
 
+int vfio_sysfs_dev_write(const char *bdf, const char *attr, const char *val)
+{
+	char path[PATH_MAX];
+
+	if (sysfs_path(path, sizeof(path), bdf, attr))
+		return -ENAMETOOLONG;
+	return vfio_write_file(path, val);
+}
+
+int vfio_sysfs_drv_write(const char *drv, const char *attr, const char *val)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/%s", drv, attr) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	return vfio_write_file(path, val);
+}
+
 int vfio_sysfs_group(const char *bdf)
 {
 	char path[PATH_MAX], link[PATH_MAX];

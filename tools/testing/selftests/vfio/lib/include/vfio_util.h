@@ -100,6 +100,9 @@ bool vfio_is_bdf(const char *s);
 
 /* Write @val to the file @path (sysfs, procfs knobs); 0 or -errno. */
 int vfio_write_file(const char *path, const char *val);
+/* The same for attribute @attr of PCI device @bdf, or of PCI driver @drv. */
+int vfio_sysfs_dev_write(const char *bdf, const char *attr, const char *val);
+int vfio_sysfs_drv_write(const char *drv, const char *attr, const char *val);
 
 /* sysfs facts about a PCI device. */
 int vfio_sysfs_group(const char *bdf);
