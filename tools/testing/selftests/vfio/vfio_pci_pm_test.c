@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
@@ -835,6 +836,48 @@ TEST_F(vfio_pci_pm, reset_in_low_power)
 	ASSERT_EQ(facts.vendor, vfio_cfg_read(&self->dev, PCI_VENDOR_ID, 2));
 	ASSERT_EQ(0, lp_entry(self->dev.fd));
 	ASSERT_EQ(0, lp_exit(self->dev.fd));
+}
+
+/*
+ * A hot reset resumes every device it resets, a device in a low power
+ * state included: the GPU's audio function, beside it in a low power
+ * state with a wakeup eventfd, is woken by the GPU's hot reset (its
+ * eventfd fires once it had suspended) and is usable after it.
+ */
+TEST_F(vfio_pci_pm, hot_reset_wakes_a_member_in_low_power)
+{
+	const char *gpu = bdf, *hda = "0000:01:00.1";
+	struct vfio_dev h = self->dev;
+	unsigned long vendor;
+	bool suspended;
+	__u64 n = 0;
+	int efd, ret;
+
+	if (strcmp(bdf, "0000:01:00.0") || vfio_sysfs_read_hex(hda, "vendor", &vendor))
+		SKIP(return, "runs on the rig's GPU 0000:01:00.0, beside its audio function");
+	h.fd = vfio_dev_fd_beside(&self->dev, hda);
+	ASSERT_LE(0, h.fd);
+	efd = eventfd(0, EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, lp_entry_wakeup(h.fd, efd));
+	bdf = hda;		/* the sysfs helpers read the audio function's */
+	suspended = status_becomes("suspended", PM_DEADLINE_MS);
+	bdf = gpu;
+
+	ret = vfio_hot_reset_self(&self->dev);
+	if (ret == -ENOTTY) {
+		close(h.fd);
+		close(efd);
+		SKIP(return, "the PCI core cannot reset the slot of %s (-ENOTTY)", bdf);
+	}
+	ASSERT_EQ(0, ret);
+	TH_LOG("%s %s before the hot reset", hda, suspended ? "suspended" : "active");
+	if (suspended)
+		ASSERT_EQ((ssize_t)sizeof(n), read(efd, &n, sizeof(n)));
+	ASSERT_EQ(vendor, vfio_cfg_read(&h, PCI_VENDOR_ID, 2));
+	ASSERT_EQ(0, lp_exit(h.fd));
+	close(h.fd);
+	close(efd);
 }
 
 int main(int argc, char *argv[])
