@@ -242,6 +242,7 @@ int vfio_pci_sriov_match(struct vfio_pci_dev *vpdev, char *buf)
 		if (!*opt)
 			continue;
 		if (!strstarts(opt, "vf_token=") || has_token ||
+		    strlen(opt) != strlen("vf_token=") + UUID_STRING_LEN ||
 		    uuid_parse(opt + strlen("vf_token="), &token)) {
 			pci_info_ratelimited(vpdev->pdev, "device name option not understood: \"%.48s\"\n",
 					     opt);

@@ -629,6 +629,9 @@ TEST_F(sriov, vf_open_malformed_token)
 				   with_token(vf, "3f6b1a84-8f0e-4c62-9d53-5b1c2a7e0dzz")));
 	ASSERT_EQ(-EINVAL, open_as(&self->vf, vf,
 				   with_token(vf, "3f6b1a848f0e4c629d535b1c2a7e0d11")));
+	/* The right token with more glued to it. */
+	ASSERT_EQ(-EINVAL, open_as(&self->vf, vf,
+				   with_token(vf, "3f6b1a84-8f0e-4c62-9d53-5b1c2a7e0d11ab")));
 }
 
 /*
