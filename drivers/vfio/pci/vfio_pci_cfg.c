@@ -43,7 +43,8 @@
  * @write: per byte, the bits the user may write
  * @bar_len: each BAR's size (0: absent, or the upper half of a 64-bit BAR)
  * @bar_upper: the BAR is the upper half of a 64-bit BAR
- * @bar_flags: each BAR's read-only type bits, as the device has them
+ * @bar_flags: each BAR's read-only type bits, as the device has them (a
+ *	VF's from its resources: vfio_pci_cfg_vf_bar_type())
  * @rom_len: the ROM BAR's size
  */
 struct vfio_pci_cfg {
@@ -500,6 +501,20 @@ static void vfio_pci_cfg_fixup_bars(struct vfio_pci_cfg *cfg,
 	put_unaligned_le32(val, cfg->vconfig + PCI_ROM_ADDRESS);
 }
 
+/*
+ * A VF's BARs read as zero (they live in its PF's SR-IOV capability): its
+ * type bits are those of the PCI core's view of the BAR.
+ */
+static u32 vfio_pci_cfg_vf_bar_type(struct pci_dev *pdev, unsigned int bar)
+{
+	unsigned long flags = pci_resource_flags(pdev, bar);
+
+	if (flags & IORESOURCE_IO)
+		return PCI_BASE_ADDRESS_SPACE_IO;
+	return (flags & IORESOURCE_MEM_64 ? PCI_BASE_ADDRESS_MEM_TYPE_64 : 0) |
+	       (flags & IORESOURCE_PREFETCH ? PCI_BASE_ADDRESS_MEM_PREFETCH : 0);
+}
+
 static void vfio_pci_cfg_init_bars(struct vfio_pci_cfg *cfg,
 				   struct pci_dev *pdev)
 {
@@ -510,10 +525,13 @@ static void vfio_pci_cfg_init_bars(struct vfio_pci_cfg *cfg,
 					     4 * i);
 
 		cfg->bar_len[i] = pci_resource_len(pdev, i);
-		cfg->bar_flags[i] = val & (pci_resource_flags(pdev, i) &
-					   IORESOURCE_IO ?
-					   ~PCI_BASE_ADDRESS_IO_MASK :
-					   ~PCI_BASE_ADDRESS_MEM_MASK);
+		if (pdev->is_virtfn)
+			cfg->bar_flags[i] = vfio_pci_cfg_vf_bar_type(pdev, i);
+		else
+			cfg->bar_flags[i] = val & (pci_resource_flags(pdev, i) &
+						   IORESOURCE_IO ?
+						   ~PCI_BASE_ADDRESS_IO_MASK :
+						   ~PCI_BASE_ADDRESS_MEM_MASK);
 		if (i && (pci_resource_flags(pdev, i - 1) & IORESOURCE_MEM_64) &&
 		    !cfg->bar_upper[i - 1] && cfg->bar_len[i - 1]) {
 			cfg->bar_upper[i] = true;

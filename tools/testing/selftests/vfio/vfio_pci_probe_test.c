@@ -21,6 +21,10 @@
 
 static const char *bdf;
 
+/* The PCI core's resource flags (include/linux/ioport.h). */
+#define IORESOURCE_PREFETCH	0x00002000
+#define IORESOURCE_MEM_64	0x00100000
+
 /* An attribute of the PF. */
 static int dev_write(const char *attr, const char *val)
 {
@@ -137,6 +141,23 @@ TEST(sriov_pf_with_vfs_refused)
 	ASSERT_EQ(0, ret);
 }
 
+/* The PCI core's flags of @bdf's BAR0 (sysfs resource, first line). */
+static int bar0_resource_flags(const char *bdf, unsigned long long *flags)
+{
+	unsigned long long start, end;
+	char path[256];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", bdf);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%llx %llx %llx", &start, &end, flags);
+	fclose(f);
+	return n == 3 ? 0 : -EINVAL;
+}
+
 /* Bind the VF @vf (not the PF) to vfio-pci: unbound first, by override. */
 static int vf_bind_vfio(const char *vf)
 {
@@ -158,10 +179,11 @@ static void vf_unbind_vfio(const char *vf)
 
 /*
  * A VF of a PF in another driver's hands (pci-pf-stub) is a device like
- * any other for vfio-pci.  A VF's vendor and device ID read all-ones and
- * its Memory Space Enable is hardwired to zero (the SR-IOV spec): it must
- * still open, show the IDs sysfs shows, and reach its BAR once the user
- * sets memory enable through the config region.
+ * any other for vfio-pci.  A VF's vendor and device ID read all-ones, its
+ * BARs read zero and its Memory Space Enable is hardwired to zero (the
+ * SR-IOV spec): it must still open, show the IDs sysfs shows and its
+ * BARs' types, and reach its BAR once the user sets memory enable through
+ * the config region.
  */
 TEST(vf_of_another_pf_usable)
 {
@@ -170,8 +192,9 @@ TEST(vf_of_another_pf_usable)
 	char link[256], vf[32], path[256];
 	struct vfio_dev dev;
 	ssize_t n, off = 0, on = 0;
+	unsigned long long res_flags;
 	__u16 ids[2], cmd;
-	__u32 bar0;
+	__u32 bar0, bar0_cfg = 0;
 	int ret;
 
 	if (why)
@@ -183,12 +206,15 @@ TEST(vf_of_another_pf_usable)
 	snprintf(vf, sizeof(vf), "%s", strrchr(link, '/') + 1);
 	ASSERT_EQ(0, vfio_sysfs_read_hex(vf, "vendor", &vendor));
 	ASSERT_EQ(0, vfio_sysfs_read_hex(vf, "device", &device));
+	ASSERT_EQ(0, bar0_resource_flags(vf, &res_flags));
 
 	ret = vf_bind_vfio(vf);
 	if (!ret)
 		ret = __vfio_dev_open(&dev, vf, VFIO_TYPE1v2_IOMMU);
 	if (!ret) {
 		vfio_region_read(&dev, VFIO_PCI_CONFIG_REGION_INDEX, 0, ids, sizeof(ids));
+		vfio_region_read(&dev, VFIO_PCI_CONFIG_REGION_INDEX, PCI_BASE_ADDRESS_0,
+				 &bar0_cfg, sizeof(bar0_cfg));
 		vfio_region_read(&dev, VFIO_PCI_CONFIG_REGION_INDEX, PCI_COMMAND,
 				 &cmd, sizeof(cmd));
 		cmd &= ~PCI_COMMAND_MEMORY;
@@ -213,6 +239,11 @@ TEST(vf_of_another_pf_usable)
 	ASSERT_EQ(0, ret) TH_LOG("%s: cannot open the VF", vf);
 	EXPECT_EQ(vendor, ids[0]);
 	EXPECT_EQ(device, ids[1]);
+	/* BAR0's type bits (its own read zero) as the PCI core has the BAR. */
+	EXPECT_EQ(res_flags & IORESOURCE_MEM_64 ? PCI_BASE_ADDRESS_MEM_TYPE_64 : 0,
+		  bar0_cfg & PCI_BASE_ADDRESS_MEM_TYPE_MASK);
+	EXPECT_EQ(res_flags & IORESOURCE_PREFETCH ? PCI_BASE_ADDRESS_MEM_PREFETCH : 0,
+		  bar0_cfg & PCI_BASE_ADDRESS_MEM_PREFETCH);
 	EXPECT_TRUE(cmd & PCI_COMMAND_MEMORY);
 	/*
 	 * Ours: the BAR follows the user's Memory Space Enable, as on any
