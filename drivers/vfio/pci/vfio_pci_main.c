@@ -113,6 +113,8 @@ static int vfio_pci_open_device(struct vfio_device *vdev)
 	ret = pm_runtime_resume_and_get(&pdev->dev);
 	if (ret)
 		goto out_sriov_close;
+	/* A mask of INTx from a suspend whose resume never came is void. */
+	vpdev->pm_intx_masked = false;
 
 	ret = vfio_pci_check_alive(pdev);
 	if (ret)

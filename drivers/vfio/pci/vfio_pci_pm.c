@@ -46,7 +46,7 @@ static void __vfio_pci_pm_leave(struct vfio_pci_dev *vpdev)
 	lockdep_assert_held_write(&vpdev->memory_lock);
 
 	if (vpdev->pm_low_power) {
-		vpdev->pm_low_power = false;
+		WRITE_ONCE(vpdev->pm_low_power, false);
 		pm_runtime_get_noresume(&vpdev->pdev->dev);
 	}
 	if (vpdev->pm_wake) {
@@ -73,7 +73,7 @@ static int vfio_pci_pm_enter(struct vfio_pci_dev *vpdev,
 		ret = -EINVAL;
 	} else {
 		__vfio_pci_zap_bars(vpdev);
-		vpdev->pm_low_power = true;
+		WRITE_ONCE(vpdev->pm_low_power, true);
 		vpdev->pm_wake = wake;
 		pm_runtime_put_noidle(&vpdev->pdev->dev);
 	}

@@ -60,8 +60,8 @@ struct vfio_pci_cfg;
  *	runtime PM reference keeps the PF in D0 meanwhile.  Under the PF's
  *	device lock.
  * @ticket_pid: the task (global PID) whose VFIO_GROUP_GET_DEVICE_FD
- *	presented the right token last, 0 for none; its open_device()
- *	consumes it (vfio_pci_sriov_open())
+ *	presented the right token last, 0 for none; its own open_device()
+ *	consumes it (vfio_pci_sriov_open()), no other
  * @ticket_start: that task's start time, so that a reused PID is no match
  */
 struct vfio_pci_sriov {
@@ -211,7 +211,8 @@ struct vfio_pci_irq_state {
  * @pm_wake: the one-shot wakeup eventfd of the entry, or NULL.  Under
  *	@memory_lock.
  * @pm_intx_masked: INTx was masked by the runtime suspend; written by the
- *	runtime PM callbacks only, which the PM core serialises
+ *	runtime PM callbacks, which the PM core serialises, and cleared at
+ *	open (under our runtime PM reference, no callback runs)
  * @sriov: SR-IOV state, for a PF (vfio_pci_sriov.c)
  * @sriov_pf: for a VF whose PF was bound to vfio-pci when the VF was, that
  *	PF, which stays bound at least as long; NULL otherwise.  Constant

@@ -227,25 +227,30 @@ static int vfio_pci_sriov_check_token(struct vfio_pci_dev *vpdev,
  */
 int vfio_pci_sriov_match(struct vfio_pci_dev *vpdev, char *buf)
 {
-	const char *name = pci_name(vpdev->pdev);
+	const char *name = pci_name(vpdev->pdev), *opt, *end;
+	const size_t tlen = strlen("vf_token=");
 	size_t len = strlen(name);
 	bool has_token = false;
+	char uuid[UUID_STRING_LEN + 1];
 	uuid_t token;
-	char *opt;
 	int ret;
 
 	if (strncmp(buf, name, len) || (buf[len] && buf[len] != ' '))
 		return 0;
 
-	buf += len;
-	while ((opt = strsep(&buf, " "))) {
-		if (!*opt)
-			continue;
-		if (!strstarts(opt, "vf_token=") || has_token ||
-		    strlen(opt) != strlen("vf_token=") + UUID_STRING_LEN ||
-		    uuid_parse(opt + strlen("vf_token="), &token)) {
+	/* The buffer is the core's, shared by every device it asks: read only. */
+	for (opt = skip_spaces(buf + len); *opt; opt = skip_spaces(end)) {
+		end = strchrnul(opt, ' ');
+		if (has_token || end - opt != tlen + UUID_STRING_LEN ||
+		    strncmp(opt, "vf_token=", tlen)) {
+			pci_info_ratelimited(vpdev->pdev, "device name option not understood: \"%.*s\"\n",
+					     (int)min_t(size_t, end - opt, 48), opt);
+			return -EINVAL;
+		}
+		strscpy(uuid, opt + tlen, sizeof(uuid));
+		if (uuid_parse(uuid, &token)) {
 			pci_info_ratelimited(vpdev->pdev, "device name option not understood: \"%.48s\"\n",
-					     opt);
+					     uuid);
 			return -EINVAL;
 		}
 		has_token = true;
@@ -263,7 +268,12 @@ int vfio_pci_sriov_match(struct vfio_pci_dev *vpdev, char *buf)
 	return 1;
 }
 
-/* The caller is the task whose match presented the token: consume it. */
+/*
+ * Whether the caller is the task whose match presented the token: its
+ * ticket is consumed; anyone else's is left to its owner.  One ticket at a
+ * time: of two tasks presenting the token for the same closed device at
+ * the same moment, the one whose match came first gets -EACCES.
+ */
 static bool vfio_pci_sriov_take_ticket(struct vfio_pci_dev *vpdev)
 {
 	bool mine;
@@ -271,7 +281,8 @@ static bool vfio_pci_sriov_take_ticket(struct vfio_pci_dev *vpdev)
 	mutex_lock(&vpdev->sriov.lock);
 	mine = vpdev->sriov.ticket_pid == task_pid_nr(current) &&
 	       vpdev->sriov.ticket_start == current->start_time;
-	vpdev->sriov.ticket_pid = 0;
+	if (mine)
+		vpdev->sriov.ticket_pid = 0;
 	mutex_unlock(&vpdev->sriov.lock);
 	return mine;
 }
@@ -321,10 +332,6 @@ void vfio_pci_sriov_close(struct vfio_pci_dev *vpdev)
 {
 	struct vfio_pci_dev *pf = vpdev->sriov_pf;
 
-	/* A ticket left by a match whose open found the device open already. */
-	mutex_lock(&vpdev->sriov.lock);
-	vpdev->sriov.ticket_pid = 0;
-	mutex_unlock(&vpdev->sriov.lock);
 	if (!pf)
 		return;
 	mutex_lock(&pf->sriov.lock);

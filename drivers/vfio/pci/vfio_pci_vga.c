@@ -192,7 +192,7 @@ static int vfio_pci_vga_chunk(struct vfio_pci_dev *vpdev,
 	 * needed here (a VGA card is not runtime-suspended by this driver,
 	 * but its power/control in sysfs belongs to the administrator).
 	 */
-	resume = vpdev->pm_low_power;
+	resume = READ_ONCE(vpdev->pm_low_power);
 	if (resume && pm_runtime_resume_and_get(&vpdev->pdev->dev)) {
 		up_read(&vpdev->vga_lock);
 		return -EIO;
