@@ -108,29 +108,13 @@ static void bench_map(const char *prefix, __u32 *regs, long n)
 	printf("bench %s-write %.3f\n", prefix, measure(MAP_WRITE, regs, -1, 0, n));
 }
 
-static int bar0_start(const char *bdf, unsigned long long *start)
-{
-	unsigned long long end, flags;
-	char path[96];
-	FILE *f;
-	int ret;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", bdf);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	ret = fscanf(f, "%llx %llx %llx", start, &end, &flags) == 3 ? 0 : -EINVAL;
-	fclose(f);
-	return ret;
-}
-
 static void bench_devmem(const char *bdf, long n)
 {
-	unsigned long long start;
+	unsigned long long start, end, flags;
 	void *p;
 	int fd;
 
-	if (bar0_start(bdf, &start) || !start) {
+	if (vfio_sysfs_resource(bdf, 0, &start, &end, &flags) || !start) {
 		printf("bench devmem-read n/a\nbench devmem-write n/a\n");
 		return;
 	}

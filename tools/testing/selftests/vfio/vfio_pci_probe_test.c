@@ -141,23 +141,6 @@ TEST(sriov_pf_with_vfs_refused)
 	ASSERT_EQ(0, ret);
 }
 
-/* The PCI core's flags of @bdf's BAR0 (sysfs resource, first line). */
-static int bar0_resource_flags(const char *bdf, unsigned long long *flags)
-{
-	unsigned long long start, end;
-	char path[256];
-	FILE *f;
-	int n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", bdf);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%llx %llx %llx", &start, &end, flags);
-	fclose(f);
-	return n == 3 ? 0 : -EINVAL;
-}
-
 /* Bind the VF @vf (not the PF) to vfio-pci: unbound first, by override. */
 static int vf_bind_vfio(const char *vf)
 {
@@ -192,7 +175,7 @@ TEST(vf_of_another_pf_usable)
 	char link[256], vf[32], path[256];
 	struct vfio_dev dev;
 	ssize_t n, off = 0, on = 0;
-	unsigned long long res_flags;
+	unsigned long long res_start, res_end, res_flags;
 	__u16 ids[2], cmd;
 	__u32 bar0, bar0_cfg = 0;
 	int ret;
@@ -206,7 +189,7 @@ TEST(vf_of_another_pf_usable)
 	snprintf(vf, sizeof(vf), "%s", strrchr(link, '/') + 1);
 	ASSERT_EQ(0, vfio_sysfs_read_hex(vf, "vendor", &vendor));
 	ASSERT_EQ(0, vfio_sysfs_read_hex(vf, "device", &device));
-	ASSERT_EQ(0, bar0_resource_flags(vf, &res_flags));
+	ASSERT_EQ(0, vfio_sysfs_resource(vf, 0, &res_start, &res_end, &res_flags));
 
 	ret = vf_bind_vfio(vf);
 	if (!ret)

@@ -103,6 +103,27 @@ int vfio_sysfs_drv_write(const char *drv, const char *attr, const char *val)
 	return vfio_write_file(path, val);
 }
 
+int vfio_sysfs_resource(const char *bdf, unsigned int bar, unsigned long long *start,
+			unsigned long long *end, unsigned long long *flags)
+{
+	char path[PATH_MAX];
+	int ret = -EINVAL;
+	FILE *f;
+
+	if (sysfs_path(path, sizeof(path), bdf, "resource"))
+		return -ENAMETOOLONG;
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	for (unsigned int i = 0; i <= bar; i++) {
+		ret = fscanf(f, "%llx %llx %llx", start, end, flags) == 3 ? 0 : -EINVAL;
+		if (ret)
+			break;
+	}
+	fclose(f);
+	return ret;
+}
+
 int vfio_sysfs_group(const char *bdf)
 {
 	char path[PATH_MAX], link[PATH_MAX];

@@ -109,6 +109,9 @@ int vfio_sysfs_group(const char *bdf);
 int vfio_sysfs_read_config(const char *bdf, void *buf, size_t len);
 int vfio_sysfs_read_hex(const char *bdf, const char *attr, unsigned long *val);
 int vfio_sysfs_driver(const char *bdf, char *name, size_t len);
+/* Line @bar of sysfs resource: the PCI core's start, end and flags. */
+int vfio_sysfs_resource(const char *bdf, unsigned int bar, unsigned long long *start,
+			unsigned long long *end, unsigned long long *flags);
 
 /*
  * What the device itself says, through sysfs and never through VFIO: the
