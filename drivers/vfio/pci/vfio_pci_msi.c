@@ -50,13 +50,21 @@ static void vfio_pci_vector_detach(struct vfio_pci_dev *vpdev,
 	vec->trigger = NULL;
 }
 
+/* MSI's Multiple Message Capable field encodes at most 32 vectors. */
+#define VFIO_PCI_MSI_MAX_VECTORS	32
+
 /**
  * vfio_pci_msi_count - how many vectors the MSI or MSI-X capability offers
  * @vpdev: the device
  * @index: VFIO_PCI_MSI_IRQ_INDEX or VFIO_PCI_MSIX_IRQ_INDEX
  *
- * MSI: 2^Multiple Message Capable; MSI-X: Table Size + 1 (PCIe r6.0,
- * 7.7.1.2 and 7.7.2.2), read from the device.
+ * MSI: 2^Multiple Message Capable, at most 32 (the encodings above 5 are
+ * reserved); MSI-X: Table Size + 1 (PCIe r6.0, 7.7.1.2 and 7.7.2.2), read
+ * from the device now.  The answer can change under the driver: some
+ * devices resize their MSI-X table at a function reset (NVMe flexible
+ * interrupt resources), and any device reads all-ones during a reset.  So
+ * it only ever bounds a request; the vectors of an enabled index are
+ * bounded by what was read when it was enabled (vfio_pci_irq_state.nvec).
  *
  * Return: the vector count; 0 without the capability.
  */
@@ -69,7 +77,8 @@ unsigned int vfio_pci_msi_count(struct vfio_pci_dev *vpdev, unsigned int index)
 		if (!pdev->msi_cap)
 			return 0;
 		pci_read_config_word(pdev, pdev->msi_cap + PCI_MSI_FLAGS, &flags);
-		return 1 << FIELD_GET(PCI_MSI_FLAGS_QMASK, flags);
+		return min(1U << FIELD_GET(PCI_MSI_FLAGS_QMASK, flags),
+			   VFIO_PCI_MSI_MAX_VECTORS);
 	}
 	if (!pdev->msix_cap)
 		return 0;
@@ -189,11 +198,15 @@ out_detach:
 	return ret;
 }
 
+/*
+ * Enable @index with @nvec vectors allocated, and state for @total, the
+ * vector count read once by the caller: from now on every vector number
+ * is bounded by it, whatever the device reports later.
+ */
 static int vfio_pci_msi_enable(struct vfio_pci_dev *vpdev, unsigned int index,
-			       unsigned int nvec)
+			       unsigned int nvec, unsigned int total)
 {
 	struct vfio_pci_irq_state *irqs = &vpdev->irq;
-	unsigned int total = vfio_pci_msi_count(vpdev, index);
 	struct vfio_pci_vector *vectors;
 	unsigned int i;
 	int ret;
@@ -246,7 +259,11 @@ void vfio_pci_msi_disable(struct vfio_pci_dev *vpdev)
 	irqs->type = VFIO_PCI_NUM_IRQS;
 }
 
-/* Loopback: signal the vectors named, as if the device had. */
+/*
+ * Loopback: signal the vectors named, as if the device had.  A vector with
+ * no eventfd is not signalled, and that includes every vector past those
+ * the index was enabled with (@irqs->nvec): the table may have grown since.
+ */
 static int vfio_pci_msi_loopback(struct vfio_pci_dev *vpdev,
 				 struct vfio_irq_set *hdr, u8 *fire)
 {
@@ -255,7 +272,7 @@ static int vfio_pci_msi_loopback(struct vfio_pci_dev *vpdev,
 
 	if (irqs->type != hdr->index)
 		return -EINVAL;
-	for (i = 0; i < hdr->count; i++) {
+	for (i = 0; i < hdr->count && hdr->start + i < irqs->nvec; i++) {
 		struct vfio_pci_vector *vec = &irqs->vectors[hdr->start + i];
 
 		if (vec->trigger && (!fire || fire[i]))
@@ -264,20 +281,39 @@ static int vfio_pci_msi_loopback(struct vfio_pci_dev *vpdev,
 	return 0;
 }
 
+/* Do vectors start..start+count-1 exist in a table of @total? */
+static bool vfio_pci_msi_in_range(struct vfio_irq_set *hdr, unsigned int total)
+{
+	return hdr->start < total && hdr->count <= total - hdr->start;
+}
+
 static int __vfio_pci_msi_set(struct vfio_pci_dev *vpdev,
 			      struct vfio_irq_set *hdr, s32 *fds)
 {
 	struct vfio_pci_irq_state *irqs = &vpdev->irq;
+	unsigned int total;
 	int ret;
 
 	if (!fds) {
 		vfio_pci_msi_disable(vpdev);
 		return 0;
 	}
-	if (irqs->type == hdr->index)
+	/*
+	 * The caller checked the range against a count read before irq.lock
+	 * was taken.  An enabled index is bounded by its own state; a new one
+	 * by one more reading, which then sizes that state.
+	 */
+	if (irqs->type == hdr->index) {
+		if (!vfio_pci_msi_in_range(hdr, irqs->nvec))
+			return -EINVAL;
 		return vfio_pci_vectors_set(vpdev, hdr->start, hdr->count, fds);
+	}
+	total = vfio_pci_msi_count(vpdev, hdr->index);
+	if (!vfio_pci_msi_in_range(hdr, total))
+		return -EINVAL;
 
-	ret = vfio_pci_msi_enable(vpdev, hdr->index, hdr->start + hdr->count);
+	ret = vfio_pci_msi_enable(vpdev, hdr->index, hdr->start + hdr->count,
+				  total);
 	if (ret)
 		return ret;
 	ret = vfio_pci_vectors_set(vpdev, hdr->start, hdr->count, fds);
@@ -296,8 +332,10 @@ static int __vfio_pci_msi_set(struct vfio_pci_dev *vpdev,
  *
  * Return: 0; -ENOTTY for MASK and UNMASK; -EINVAL while another index is
  * in use, for loopback or disable of an index not in use, for eventfds
- * with count 0, and for a vector past those enabled where the index
- * cannot grow in place; -EBADF/-EINVAL for an fd that is not an eventfd;
+ * with count 0, for a vector past those enabled where the index cannot
+ * grow in place, and for a vector past the table as it was when the index
+ * was enabled (the device may have grown it since: disable and enable
+ * again); -EBADF/-EINVAL for an fd that is not an eventfd;
  * what the PCI core says when vectors cannot be allocated (-ENOSPC).
  */
 int vfio_pci_msi_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,

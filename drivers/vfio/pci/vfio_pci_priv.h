@@ -117,7 +117,10 @@ struct vfio_pci_vector {
  * @intx_unmask: the unmask eventfd (the VFIO core's virqfd), or NULL
  * @intx_name: INTx's handler name in /proc/interrupts
  * @vectors: with MSI or MSI-X in use, one entry per vector of the index
- * @nvec: the number of entries in @vectors
+ * @nvec: the number of entries in @vectors: the index's vector count as
+ *	read from the device when the index was enabled.  Every later vector
+ *	number is bounded by it, never by a new reading (the device can
+ *	resize its MSI-X table at a reset, and reads all-ones during one).
  * @err_trigger: the ERR eventfd, signalled by AER's error_detected
  * @req_trigger: the REQ eventfd, signalled when the host wants the
  *	device back
