@@ -97,9 +97,10 @@ static int vfio_pci_vector_alloc(struct vfio_pci_dev *vpdev, unsigned int i)
 	if (vpdev->irq.type != VFIO_PCI_MSIX_IRQ_INDEX ||
 	    !pci_msix_can_alloc_dyn(vpdev->pdev))
 		return -EINVAL;		/* NORESIZE: disable and enable again */
+	/* A failure is in map.index (-errno); map.virq is then 0. */
 	map = pci_msix_alloc_irq_at(vpdev->pdev, i, NULL);
-	if (map.virq < 0)
-		return map.virq;
+	if (map.index < 0)
+		return map.index;
 	vec->irq = map.virq;
 	return 0;
 }
