@@ -3,8 +3,9 @@
  * vfio_pci_fail_nth BDF: fail the n-th allocation of a call, for every n
  * until the call no longer reaches an n-th allocation.
  *
- * For each call (open of the device fd, SET_IRQS enabling each IRQ index
- * with an eventfd, mmap of each mappable BAR, RESET, PCI_HOT_RESET),
+ * For each call (open of the device fd, SET_IRQS adding an MSI-X vector to
+ * an enabled index, SET_IRQS enabling each IRQ index with an eventfd, mmap
+ * of each mappable BAR, RESET, PCI_HOT_RESET),
  * /proc/thread-self/fail-nth makes the n-th slab or page allocation of the
  * task fail (failslab and fail_page_alloc, with GFP_KERNEL allocations
  * included).  Each injected failure must come back as success or a plain
@@ -264,12 +265,21 @@ struct sweep {
 	bool bad;
 };
 
+/* Set by a call that found a vector of the device's on IRQ 0. */
+static bool irq0_taken;
+
 /* Record the call's result under an injected fault. */
 static void record(struct sweep *s, int ret)
 {
 	int e = ret < 0 ? -ret : 0;
 
 	s->injected++;
+	if (irq0_taken) {
+		printf("# %s: fault %u: a vector was given IRQ 0 (%s)\n", s->name,
+		       s->injected, strerror(e));
+		s->bad = true;
+		irq0_taken = false;
+	}
 	if (e >= 512) {
 		printf("# %s: fault %u: kernel-internal errno %d\n", s->name, s->injected, e);
 		s->bad = true;
@@ -395,6 +405,54 @@ static int call_set_irqs(struct vfio_dev *dev, unsigned int index, int efd)
 	return ret;
 }
 
+/* Is there a handler of the device's vectors on IRQ 0 (/proc/interrupts)? */
+static bool vfio_on_irq0(struct vfio_dev *dev)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char line[1024];
+	bool found = false;
+
+	if (!f)
+		VFIO_FAIL("open /proc/interrupts");
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line + strspn(line, " "), "0:", 2) &&
+			strstr(line, "vfio-msi") && strstr(line, dev->bdf);
+	fclose(f);
+	return found;
+}
+
+/*
+ * Vector 1 added to an enabled MSI-X index: in place, where the platform
+ * allocates MSI-X vectors dynamically.  A failed allocation must come back
+ * as its errno, never as a vector on IRQ 0 (whose request then fails with
+ * -EBUSY against the timer's handler, or succeeds on a free IRQ 0).  The
+ * call starts and ends with vector 0 enabled alone, so that the faults
+ * count the addition's allocations first.
+ */
+static int call_msix_add(struct vfio_dev *dev, int efd)
+{
+	struct {
+		struct vfio_irq_set set;
+		__s32 fd;
+	} arg = {
+		.set = {
+			.argsz = sizeof(arg),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+			.index = VFIO_PCI_MSIX_IRQ_INDEX,
+			.start = 1,
+			.count = 1,
+		},
+		.fd = efd,
+	};
+	int ret = __vfio_ioctl(dev->fd, VFIO_DEVICE_SET_IRQS, &arg);
+
+	if (vfio_on_irq0(dev) || ret == -EBUSY)
+		irq0_taken = true;
+	irq_disable(dev, VFIO_PCI_MSIX_IRQ_INDEX);
+	irq_trigger(dev, VFIO_PCI_MSIX_IRQ_INDEX, efd);
+	return ret;
+}
+
 static int call_mmap(struct vfio_dev *dev, struct vfio_region_info *r)
 {
 	size_t len = r->size < 4096 ? r->size : 4096;
@@ -475,7 +533,26 @@ int main(int argc, char *argv[])
 	efd = eventfd(0, EFD_CLOEXEC);
 	deadline = time(NULL) + (getenv("FAIL_NTH_SECONDS") ?
 				 atoi(getenv("FAIL_NTH_SECONDS")) : 60);
-	printf("1..%d\n", 5 + (VFIO_PCI_ROM_REGION_INDEX + 1) + 4 + 1);
+	printf("1..%d\n", 5 + 1 + (VFIO_PCI_ROM_REGION_INDEX + 1) + 4 + 1);
+
+	/* First, while the budget lasts: the driver's one dynamic allocation. */
+	{
+		struct vfio_irq_info info;
+		struct sweep s = { .name = "SET_IRQS MSI-X vector added in place" };
+
+		if (__vfio_irq_info(&dev, VFIO_PCI_MSIX_IRQ_INDEX, &info) || info.count < 2) {
+			skip(s.name, "fewer than 2 MSI-X vectors");
+		} else if (info.flags & VFIO_IRQ_INFO_NORESIZE) {
+			skip(s.name, "MSI-X is NORESIZE here (no dynamic MSI-X)");
+		} else if (irq_trigger(&dev, VFIO_PCI_MSIX_IRQ_INDEX, efd) ||
+			   call_msix_add(&dev, efd) || irq0_taken) {
+			irq0_taken = false;
+			skip(s.name, "fails without a fault");
+		} else {
+			SWEEP(&s, &dev, call_msix_add(&dev, efd));
+		}
+		irq_disable(&dev, VFIO_PCI_MSIX_IRQ_INDEX);
+	}
 
 	for (unsigned int i = 0; i < 5; i++) {
 		struct vfio_irq_info info;
@@ -494,6 +571,20 @@ int main(int argc, char *argv[])
 			continue;
 		}
 		SWEEP(&s, &dev, call_set_irqs(&dev, i, efd));
+	}
+
+	{
+		struct vfio_irq_info info;
+		struct sweep s = { .name = "SET_IRQS MSI-X vector added in place" };
+
+		if (__vfio_irq_info(&dev, VFIO_PCI_MSIX_IRQ_INDEX, &info) || info.count < 2)
+			skip(s.name, "fewer than 2 MSI-X vectors");
+		else if (info.flags & VFIO_IRQ_INFO_NORESIZE)
+			skip(s.name, "MSI-X is NORESIZE here (no dynamic MSI-X)");
+		else if (call_msix_add(&dev, efd) || irq0_taken)
+			skip(s.name, "fails without a fault");
+		else
+			SWEEP(&s, &dev, call_msix_add(&dev, efd));
 	}
 
 	for (unsigned int i = 0; i <= VFIO_PCI_ROM_REGION_INDEX; i++) {
