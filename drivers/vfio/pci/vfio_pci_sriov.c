@@ -241,19 +241,22 @@ int vfio_pci_sriov_match(struct vfio_pci_dev *vpdev, char *buf)
 	/* The buffer is the core's, shared by every device it asks: read only. */
 	for (opt = skip_spaces(buf + len); *opt; opt = skip_spaces(end)) {
 		end = strchrnul(opt, ' ');
-		if (has_token || end - opt != tlen + UUID_STRING_LEN ||
-		    strncmp(opt, "vf_token=", tlen)) {
-			pci_info_ratelimited(vpdev->pdev, "device name option not understood: \"%.*s\"\n",
-					     (int)min_t(size_t, end - opt, 48), opt);
-			return -EINVAL;
+		if (!has_token && end - opt == tlen + UUID_STRING_LEN &&
+		    !strncmp(opt, "vf_token=", tlen)) {
+			strscpy(uuid, opt + tlen, sizeof(uuid));
+			if (!uuid_parse(uuid, &token)) {
+				has_token = true;
+				continue;
+			}
 		}
-		strscpy(uuid, opt + tlen, sizeof(uuid));
-		if (uuid_parse(uuid, &token)) {
-			pci_info_ratelimited(vpdev->pdev, "device name option not understood: \"%.48s\"\n",
-					     uuid);
-			return -EINVAL;
-		}
-		has_token = true;
+		/*
+		 * The option is the user's text: where and how long it is
+		 * goes to the log, never the text itself (an option runs to
+		 * the next space, newlines and escape sequences included).
+		 */
+		pci_info_ratelimited(vpdev->pdev, "device name option not understood (%td bytes at offset %td)\n",
+				     end - opt, opt - buf);
+		return -EINVAL;
 	}
 
 	ret = vfio_pci_sriov_check_token(vpdev, has_token ? &token : NULL);
