@@ -223,6 +223,32 @@ TEST_F(vfio_pci_device, unknown_ioctl)
 	ASSERT_EQ(-ENOTTY, __vfio_ioctl(self->dev.fd, _IO('x', 0x42), NULL));
 }
 
+/*
+ * What a user appends to the device's name (VFIO_GROUP_GET_DEVICE_FD takes
+ * "BDF option...") never reaches the host's log as text: an unknown option
+ * with a newline, a forged kernel record and a terminal escape is refused,
+ * and no log record carries any of it.
+ */
+TEST_F(vfio_pci_device, name_option_text_stays_out_of_the_log)
+{
+	static const char marker[] = "vfio-vga-forged-record";
+	char name[256];
+	int kmsg, fd;
+
+	if (self->dev.mode == VFIO_IOMMUFD)
+		SKIP(return, "iommufd mode: a device cdev takes no name");
+	kmsg = vfio_kmsg_open();
+	if (kmsg < 0)
+		SKIP(return, "cannot read /dev/kmsg: %s", strerror(-kmsg));
+	snprintf(name, sizeof(name), "%s x=\n<2>%s:\tBUG:\x1b[31m forged %s", bdf,
+		 marker, marker);
+	fd = ioctl(self->dev.group_fd, VFIO_GROUP_GET_DEVICE_FD, name);
+	ASSERT_GT(0, fd);
+	ASSERT_EQ(EINVAL, errno);
+	EXPECT_FALSE(vfio_kmsg_grep(kmsg, marker));
+	close(kmsg);
+}
+
 TEST_F(vfio_pci_device, config_ids_match_sysfs)
 {
 	unsigned long vendor, device, class;

@@ -459,18 +459,8 @@ TEST_F(reset, hot_reset_blocked_by_foreign_vfio_member)
 	ASSERT_EQ(0, system(cmd));
 }
 
-/* Start counting the kernel's log records from now on. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
 /*
- * The records logged since kmsg_open(): all of them, and in *@ours those
+ * The records logged since vfio_kmsg_open(): all of them, and in *@ours those
  * of vfio-pci itself; the first few are shown.  Records overwritten
  * before they could be read (EPIPE) count as one each time.
  */
@@ -508,9 +498,9 @@ TEST_F(reset, refusals_keep_the_log_quiet)
 
 	if (__vfio_ioctl(self->dev.fd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &info) == -ENODEV)
 		SKIP(return, "no slot or bus reset for %s", bdf);
-	kmsg = kmsg_open();
+	kmsg = vfio_kmsg_open();
 	if (kmsg < 0)
-		SKIP(return, "cannot read /dev/kmsg: %s", strerror(errno));
+		SKIP(return, "cannot read /dev/kmsg: %s", strerror(-kmsg));
 	bad[1] = open("/dev/null", O_RDONLY);
 	ASSERT_LE(0, bad[1]);
 
@@ -545,9 +535,9 @@ TEST_F_TIMEOUT(reset, reopen_keeps_the_log_quiet, 300)
 {
 	int kmsg, lines, ours, i;
 
-	kmsg = kmsg_open();
+	kmsg = vfio_kmsg_open();
 	if (kmsg < 0)
-		SKIP(return, "cannot read /dev/kmsg: %s", strerror(errno));
+		SKIP(return, "cannot read /dev/kmsg: %s", strerror(-kmsg));
 	for (i = 0; i < 12; i++) {
 		vfio_dev_close(&self->dev);
 		vfio_dev_open(&self->dev, bdf, variant->iommu_mode);

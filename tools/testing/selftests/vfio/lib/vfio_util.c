@@ -793,6 +793,33 @@ int vfio_dev_fd_beside(struct vfio_dev *dev, const char *bdf)
 	return fd < 0 ? -errno : fd;
 }
 
+int vfio_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return -errno;
+	lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+bool vfio_kmsg_grep(int fd, const char *needle)
+{
+	char rec[2048];
+	bool found = false;
+	ssize_t len;
+
+	/* EPIPE: records overwritten before they were read; read on. */
+	while ((len = read(fd, rec, sizeof(rec) - 1)) > 0 ||
+	       (len < 0 && errno == EPIPE)) {
+		if (len < 0)
+			continue;
+		rec[len] = '\0';
+		found |= !!strstr(rec, needle);
+	}
+	return found;
+}
+
 int vfio_vgaarb_stats(const char *bdf, struct vfio_vgaarb_stats *st)
 {
 	static const struct {

@@ -246,6 +246,14 @@ struct vfio_vgaarb_stats {
 /* 0, or -errno (-ENOENT on a kernel without the statistics). */
 int vfio_vgaarb_stats(const char *bdf, struct vfio_vgaarb_stats *st);
 
+/*
+ * The kernel's log from now on: a /dev/kmsg fd at its end, or -errno.
+ * vfio_kmsg_grep() reads what was logged since (or since its last call)
+ * and says whether a record's text contains @needle.
+ */
+int vfio_kmsg_open(void);
+bool vfio_kmsg_grep(int fd, const char *needle);
+
 /* Config space through the config region. */
 __u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width);
 void vfio_cfg_write(struct vfio_dev *dev, unsigned int off, unsigned int width,
