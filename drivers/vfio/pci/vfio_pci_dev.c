@@ -15,7 +15,6 @@
 #include <linux/mm.h>
 #include <linux/pci.h>
 #include <linux/uaccess.h>
-#include <linux/vgaarb.h>
 
 #include "vfio_pci_priv.h"
 
@@ -141,83 +140,6 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd)
 				      now & ~PCI_COMMAND_MEMORY);
 	}
 	up_write(&vpdev->memory_lock);
-}
-
-static bool vfio_pci_is_vga(struct pci_dev *pdev)
-{
-	return (pdev->class >> 8) == PCI_CLASS_DISPLAY_VGA;
-}
-
-/**
- * vfio_pci_memory_lock_and_decode - vfio_pci_memory_lock_and_enable(),
- *	telling the VGA arbiter first when a VGA card's decode must be turned on
- * @vpdev: the device
- * @hold: where to keep what vfio_pci_memory_unlock_and_undecode() undoes
- *
- * Turning on the memory decode of a VGA card is a legacy routing change
- * when the card decodes the legacy memory range with it (a card on the
- * root bus, or several behind one bridge).  The arbiter's own request for
- * that is a lock of the card's *normal* memory, VGA_RSRC_NORMAL_MEM: it
- * turns it into a legacy lock, routing the legacy range to this card and
- * away from the others, exactly when it books the card as a legacy
- * decoder, and otherwise only counts it (nothing moves, nobody waits).
- * So the flip never makes two cards decode the same legacy cycles, and a
- * card behind a bridge of its own (every assigned card of the rig) never
- * moves routing at all.  The arbiter is only asked when the flip is
- * needed: memory decode already on changes nothing.  It is taken outside
- * memory_lock, as for a user's command register write.
- *
- * Return: 0 with memory_lock held for write and memory decode on; -EINTR
- * when a signal arrived while waiting for the arbiter (nothing held).
- */
-int vfio_pci_memory_lock_and_decode(struct vfio_pci_dev *vpdev,
-				    struct vfio_pci_decode_hold *hold)
-{
-	struct pci_dev *pdev = vpdev->pdev;
-	bool asked = false;
-	int ret;
-
-	hold->arbiter = false;
-	for (;;) {
-		down_write(&vpdev->memory_lock);
-		pci_read_config_word(pdev, PCI_COMMAND, &hold->cmd);
-		/*
-		 * The arbiter turns decode on itself for a card it cannot
-		 * route with bridges: what is put back is the user's setting.
-		 */
-		if (asked && !vpdev->mem_enabled)
-			hold->cmd &= ~PCI_COMMAND_MEMORY;
-		if ((hold->cmd & PCI_COMMAND_MEMORY) || asked ||
-		    !vfio_pci_is_vga(pdev))
-			break;
-		up_write(&vpdev->memory_lock);
-		ret = vga_get_interruptible(pdev, VGA_RSRC_NORMAL_MEM);
-		if (ret == -EINTR)
-			return ret;
-		/* -ENODEV: a card the arbiter does not manage routes nothing. */
-		hold->arbiter = !ret;
-		asked = true;
-	}
-	if (!(hold->cmd & PCI_COMMAND_MEMORY))
-		pci_write_config_word(pdev, PCI_COMMAND,
-				      hold->cmd | PCI_COMMAND_MEMORY);
-	return 0;
-}
-
-/**
- * vfio_pci_memory_unlock_and_undecode - undo vfio_pci_memory_lock_and_decode()
- * @vpdev: the device
- * @hold: what vfio_pci_memory_lock_and_decode() filled
- *
- * The arbiter is released after the decode is back as the user left it;
- * it keeps its lazy routing, as after any vga_put().
- */
-void vfio_pci_memory_unlock_and_undecode(struct vfio_pci_dev *vpdev,
-					 struct vfio_pci_decode_hold *hold)
-{
-	vfio_pci_memory_unlock_and_restore(vpdev, hold->cmd);
-	if (hold->arbiter)
-		vga_put(vpdev->pdev, VGA_RSRC_NORMAL_MEM);
 }
 
 /**

@@ -18,6 +18,7 @@
 #include <linux/spinlock.h>
 #include <linux/uuid.h>
 #include <linux/vfio.h>
+#include <linux/vgaarb.h>
 
 struct eventfd_ctx;
 struct virqfd;
@@ -328,16 +329,6 @@ struct vfio_pci_region_ops {
 	bool rw_resumes;
 };
 
-/**
- * struct vfio_pci_decode_hold - what vfio_pci_memory_lock_and_decode() took
- * @cmd: the command register as it was
- * @arbiter: the VGA arbiter is held for the card's normal memory
- */
-struct vfio_pci_decode_hold {
-	u16 cmd;
-	bool arbiter;
-};
-
 /* vfio_pci_dev.c: the shared device state at the bottom */
 void vfio_pci_dev_init(struct vfio_pci_dev *vpdev);
 void vfio_pci_dev_release(struct vfio_pci_dev *vpdev);
@@ -346,10 +337,6 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
 void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev);
-int vfio_pci_memory_lock_and_decode(struct vfio_pci_dev *vpdev,
-				    struct vfio_pci_decode_hold *hold);
-void vfio_pci_memory_unlock_and_undecode(struct vfio_pci_dev *vpdev,
-					 struct vfio_pci_decode_hold *hold);
 int vfio_pci_fill_user(char __user *buf, size_t len);
 
 /* vfio_pci_cfg.c */
@@ -423,6 +410,8 @@ int vfio_pci_vga_probe(struct vfio_pci_dev *vpdev);
 void vfio_pci_vga_remove(struct vfio_pci_dev *vpdev);
 int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev);
 void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev);
+int vfio_pci_vga_normal_mem_get(struct pci_dev *pdev);
+void vfio_pci_vga_normal_mem_put(struct pci_dev *pdev);
 int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev, struct pci_dev **held);
 void vfio_pci_vga_route_end(struct pci_dev *held);
 int vfio_pci_vga_init(void);
@@ -449,6 +438,17 @@ static inline int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev)
 
 static inline void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev)
 {
+}
+
+/* Without the VGA region no other path of ours takes the arbiter. */
+static inline int vfio_pci_vga_normal_mem_get(struct pci_dev *pdev)
+{
+	return vga_get_interruptible(pdev, VGA_RSRC_NORMAL_MEM);
+}
+
+static inline void vfio_pci_vga_normal_mem_put(struct pci_dev *pdev)
+{
+	vga_put(pdev, VGA_RSRC_NORMAL_MEM);
 }
 
 static inline int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev,

@@ -12,8 +12,8 @@
  * holding other devices' option ROMs.
  *
  * A read maps the ROM once and moves the image in chunks, each under
- * memory_lock with memory decode forced on (vfio_pci_memory_lock_and_decode(),
- * which asks the VGA arbiter first on a VGA card whose decode is off) and
+ * memory_lock with memory decode forced on (vfio_pci_rom_hold(), which
+ * asks the VGA arbiter first on a VGA card whose decode is off) and
  * 4 bytes at a time at most (wider reads have caused bus errors on real
  * devices); user memory is only touched between chunks.  A device without a
  * ROM, or whose ROM does not start with a valid image signature, has an
@@ -41,20 +41,88 @@ static bool vfio_pci_rom_shadowed(struct pci_dev *pdev)
 	return pci_resource_flags(pdev, PCI_ROM_RESOURCE) & IORESOURCE_ROM_SHADOW;
 }
 
-/* Make the ROM readable: see vfio_pci_memory_lock_and_decode(). */
-static int vfio_pci_rom_hold(struct vfio_pci_dev *vpdev,
-			     struct vfio_pci_decode_hold *hold)
+/**
+ * struct vfio_pci_rom_hold - what vfio_pci_rom_hold() took
+ * @cmd: the command register as it was
+ * @arbiter: the VGA arbiter holds the card's normal memory for us
+ */
+struct vfio_pci_rom_hold {
+	u16 cmd;
+	bool arbiter;
+};
+
+static bool vfio_pci_is_vga(struct pci_dev *pdev)
 {
-	if (vfio_pci_rom_shadowed(vpdev->pdev))
-		return 0;
-	return vfio_pci_memory_lock_and_decode(vpdev, hold);
+	return (pdev->class >> 8) == PCI_CLASS_DISPLAY_VGA;
 }
 
-static void vfio_pci_rom_unhold(struct vfio_pci_dev *vpdev,
-				struct vfio_pci_decode_hold *hold)
+/*
+ * Make the ROM readable: memory_lock held for write with memory decode on,
+ * as vfio_pci_memory_lock_and_enable(), unless the ROM is a shadow copy.
+ *
+ * Turning on the memory decode of a VGA card is a legacy routing change
+ * when the card decodes the legacy memory range with it (a card on the
+ * root bus, or several behind one bridge).  The arbiter's own request for
+ * that is a lock of the card's *normal* memory, VGA_RSRC_NORMAL_MEM: it
+ * turns it into a legacy lock, routing the legacy range to this card and
+ * away from the others, exactly when it books the card as a legacy
+ * decoder, and otherwise only counts it (nothing moves, nobody waits).
+ * So the flip never makes two cards decode the same legacy cycles.  The
+ * arbiter is only asked when the flip is needed, through the driver's one
+ * door to it (vfio_pci_vga_normal_mem_get()), outside memory_lock as for
+ * a user's command register write.
+ *
+ * Return: 0; -ERESTARTSYS when a signal came while waiting for the
+ * arbiter (nothing held, decode untouched).
+ */
+static int vfio_pci_rom_hold(struct vfio_pci_dev *vpdev,
+			     struct vfio_pci_rom_hold *hold)
 {
-	if (!vfio_pci_rom_shadowed(vpdev->pdev))
-		vfio_pci_memory_unlock_and_undecode(vpdev, hold);
+	struct pci_dev *pdev = vpdev->pdev;
+	bool asked = false;
+	int ret;
+
+	hold->arbiter = false;
+	if (vfio_pci_rom_shadowed(pdev))
+		return 0;
+	for (;;) {
+		down_write(&vpdev->memory_lock);
+		pci_read_config_word(pdev, PCI_COMMAND, &hold->cmd);
+		/*
+		 * The arbiter turns decode on itself for a card it cannot
+		 * route with bridges: what is put back is the user's setting.
+		 */
+		if (asked && !vpdev->mem_enabled)
+			hold->cmd &= ~PCI_COMMAND_MEMORY;
+		if ((hold->cmd & PCI_COMMAND_MEMORY) || asked ||
+		    !vfio_pci_is_vga(pdev))
+			break;
+		up_write(&vpdev->memory_lock);
+		ret = vfio_pci_vga_normal_mem_get(pdev);
+		/* -ENODEV: a card the arbiter does not manage routes nothing. */
+		if (ret && ret != -ENODEV)
+			return ret;
+		hold->arbiter = !ret;
+		asked = true;
+	}
+	if (!(hold->cmd & PCI_COMMAND_MEMORY))
+		pci_write_config_word(pdev, PCI_COMMAND,
+				      hold->cmd | PCI_COMMAND_MEMORY);
+	return 0;
+}
+
+/*
+ * Undo vfio_pci_rom_hold(): decode back as the user left it, then the
+ * arbiter released; it keeps its lazy routing, as after any put.
+ */
+static void vfio_pci_rom_unhold(struct vfio_pci_dev *vpdev,
+				struct vfio_pci_rom_hold *hold)
+{
+	if (vfio_pci_rom_shadowed(vpdev->pdev))
+		return;
+	vfio_pci_memory_unlock_and_restore(vpdev, hold->cmd);
+	if (hold->arbiter)
+		vfio_pci_vga_normal_mem_put(vpdev->pdev);
 }
 
 /*
@@ -70,12 +138,12 @@ static void vfio_pci_rom_unmap(struct vfio_pci_dev *vpdev, void __iomem *rom)
 
 /*
  * The ROM region's size: the ROM BAR's, when it holds a valid image.
- * Return: the size, 0 for none, or -EINTR.
+ * Return: the size, 0 for none, or -ERESTARTSYS.
  */
 static ssize_t vfio_pci_rom_size(struct vfio_pci_dev *vpdev)
 {
 	struct pci_dev *pdev = vpdev->pdev;
-	struct vfio_pci_decode_hold hold;
+	struct vfio_pci_rom_hold hold;
 	void __iomem *rom;
 	size_t size;
 	int ret;
@@ -150,7 +218,7 @@ static ssize_t vfio_pci_rom_read(struct vfio_pci_dev *vpdev, char __user *buf,
 				 size_t count, loff_t pos)
 {
 	struct pci_dev *pdev = vpdev->pdev;
-	struct vfio_pci_decode_hold hold;
+	struct vfio_pci_rom_hold hold;
 	size_t image, want, len, done = 0;
 	void __iomem *rom;
 	bool held;

@@ -97,6 +97,31 @@ static void vfio_pci_vga_put(struct pci_dev *pdev, unsigned int rsrc)
 	mutex_unlock(&vfio_pci_vga_hold);
 }
 
+/**
+ * vfio_pci_vga_normal_mem_get - hold a VGA card's normal memory
+ * @pdev: the card, about to have its memory decode turned on
+ *
+ * The arbiter's request for turning on a card's memory decode (see
+ * vfio_pci_rom_hold()), through the driver's one door to the arbiter.
+ *
+ * Return: 0 with the hold taken; -ENODEV when the arbiter does not manage
+ * @pdev (nothing held: it routes nothing); -ERESTARTSYS on a signal while
+ * waiting.
+ */
+int vfio_pci_vga_normal_mem_get(struct pci_dev *pdev)
+{
+	return vfio_pci_vga_get(pdev, VGA_RSRC_NORMAL_MEM);
+}
+
+/**
+ * vfio_pci_vga_normal_mem_put - release vfio_pci_vga_normal_mem_get()'s hold
+ * @pdev: the card
+ */
+void vfio_pci_vga_normal_mem_put(struct pci_dev *pdev)
+{
+	vfio_pci_vga_put(pdev, VGA_RSRC_NORMAL_MEM);
+}
+
 static const struct vfio_pci_vga_range *vfio_pci_vga_find(loff_t pos)
 {
 	unsigned int i;
