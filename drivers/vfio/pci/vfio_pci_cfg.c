@@ -837,11 +837,12 @@ static int vfio_pci_cfg_write_piece(struct vfio_pci_dev *vpdev,
 {
 	bool decode = pos <= PCI_COMMAND && pos + width > PCI_COMMAND;
 	bool intx = pos <= PCI_COMMAND + 1 && pos + width > PCI_COMMAND + 1;
+	struct pci_dev *vga_held = NULL;
 	bool was, now;
 	int ret;
 
 	if (decode) {
-		ret = vfio_pci_vga_decode_get(vpdev);
+		ret = vfio_pci_vga_decode_get(vpdev, &vga_held);
 		if (ret)
 			return ret;
 	}
@@ -859,8 +860,7 @@ static int vfio_pci_cfg_write_piece(struct vfio_pci_dev *vpdev,
 			vfio_pci_intx_virt_disable(vpdev, now);
 		mutex_unlock(&vpdev->irq.lock);
 	}
-	if (decode)
-		vfio_pci_vga_decode_put(vpdev);
+	vfio_pci_vga_decode_put(vga_held);
 	return ret;
 }
 

@@ -149,9 +149,6 @@ struct vfio_pci_irq_state {
  * @pdev: the PCI function
  * @has_vga: the VGA region is offered (VGA class and not disable_vga);
  *	constant after probe
- * @vga_boot: @has_vga and the device was the arbiter's default (boot)
- *	device at probe: its own enables are legacy routing (vfio_pci_vga.c);
- *	constant after probe
  * @vga_lock: held for read by each VGA region access (around its arbiter
  *	hold) and for write by resets of the device, which so wait for
  *	accesses in flight and keep new ones out: no routing to the device
@@ -226,7 +223,6 @@ struct vfio_pci_dev {
 	struct vfio_device vdev;
 	struct pci_dev *pdev;
 	bool has_vga;
-	bool vga_boot;
 	struct rw_semaphore vga_lock;
 	bool reset_works;
 	bool needs_reset;
@@ -408,8 +404,8 @@ void vfio_pci_sriov_close(struct vfio_pci_dev *vpdev);
 extern const struct vfio_pci_region_ops vfio_pci_vga_region_ops;
 int vfio_pci_vga_probe(struct vfio_pci_dev *vpdev);
 void vfio_pci_vga_remove(struct vfio_pci_dev *vpdev);
-int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev);
-void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev);
+int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev, struct pci_dev **held);
+void vfio_pci_vga_decode_put(struct pci_dev *held);
 int vfio_pci_vga_normal_mem_get(struct pci_dev *pdev);
 void vfio_pci_vga_normal_mem_put(struct pci_dev *pdev);
 int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev, struct pci_dev **held);
@@ -431,12 +427,14 @@ static inline void vfio_pci_vga_remove(struct vfio_pci_dev *vpdev)
 {
 }
 
-static inline int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev)
+static inline int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev,
+					  struct pci_dev **held)
 {
+	*held = NULL;
 	return 0;
 }
 
-static inline void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev)
+static inline void vfio_pci_vga_decode_put(struct pci_dev *held)
 {
 }
 

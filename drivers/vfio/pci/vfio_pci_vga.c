@@ -122,6 +122,16 @@ void vfio_pci_vga_normal_mem_put(struct pci_dev *pdev)
 	vfio_pci_vga_put(pdev, VGA_RSRC_NORMAL_MEM);
 }
 
+/*
+ * Whether @vpdev is the arbiter's default device, whose own enables are the
+ * host's legacy routing.  Asked at each use: the default can change (the
+ * arbiter forgets a boot card that is removed).
+ */
+static bool vfio_pci_vga_is_boot(struct vfio_pci_dev *vpdev)
+{
+	return vpdev->has_vga && vpdev->pdev == vga_default_device();
+}
+
 static const struct vfio_pci_vga_range *vfio_pci_vga_find(loff_t pos)
 {
 	unsigned int i;
@@ -343,6 +353,7 @@ static bool vfio_pci_vga_forwarded(struct pci_dev *bridge)
 /**
  * vfio_pci_vga_decode_get - hold the routing while the boot card's enables change
  * @vpdev: the device
+ * @held: set to the device whose legacy resources are held, or NULL
  *
  * The boot card (the arbiter's default device, on the root bus in most
  * machines) is routed by its own I/O and memory enables, so enabling it,
@@ -354,25 +365,33 @@ static bool vfio_pci_vga_forwarded(struct pci_dev *bridge)
  * routing (see vfio_pci_vga_set_decode()) and nothing is taken.  The wait
  * is interruptible.
  *
- * Return: 0 or -EINTR.
+ * Return: 0 (then see *@held), or -ERESTARTSYS on a signal.
  */
-int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev)
+int vfio_pci_vga_decode_get(struct vfio_pci_dev *vpdev, struct pci_dev **held)
 {
-	if (!vpdev->vga_boot)
+	int ret;
+
+	*held = NULL;
+	if (!vfio_pci_vga_is_boot(vpdev))
 		return 0;
-	return vfio_pci_vga_get(vpdev->pdev, VGA_RSRC_LEGACY_IO |
-				VGA_RSRC_LEGACY_MEM);
+	ret = vfio_pci_vga_get(vpdev->pdev, VGA_RSRC_LEGACY_IO |
+			       VGA_RSRC_LEGACY_MEM);
+	/* A card the arbiter no longer manages routes nothing. */
+	if (ret == -ENODEV)
+		return 0;
+	if (!ret)
+		*held = vpdev->pdev;
+	return ret;
 }
 
 /**
- * vfio_pci_vga_decode_put - release what vfio_pci_vga_decode_get() took
- * @vpdev: the device
+ * vfio_pci_vga_decode_put - release what vfio_pci_vga_decode_get() held
+ * @held: its *@held (NULL: nothing)
  */
-void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev)
+void vfio_pci_vga_decode_put(struct pci_dev *held)
 {
-	if (vpdev->vga_boot)
-		vfio_pci_vga_put(vpdev->pdev, VGA_RSRC_LEGACY_IO |
-				 VGA_RSRC_LEGACY_MEM);
+	if (held)
+		vfio_pci_vga_put(held, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
 }
 
 /**
@@ -399,8 +418,8 @@ void vfio_pci_vga_decode_put(struct vfio_pci_dev *vpdev)
  *   bridge too (a reset would reset it as well), it stays held.
  * - Otherwise nothing: no routing can change.
  *
- * Return: 0 (then see *@held), or -EINTR on a signal while waiting for
- * the arbiter.
+ * Return: 0 (then see *@held), or -ERESTARTSYS on a signal while waiting
+ * for the arbiter.
  */
 int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev, struct pci_dev **held)
 {
@@ -410,7 +429,7 @@ int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev, struct pci_dev **held)
 	int ret;
 
 	*held = NULL;
-	if (vpdev->vga_boot) {
+	if (vfio_pci_vga_is_boot(vpdev)) {
 		boot = pdev;
 	} else {
 		if (!vpdev->has_vga || !boot || !bridge ||
@@ -472,13 +491,10 @@ int vfio_pci_vga_probe(struct vfio_pci_dev *vpdev)
 	if (!vpdev->has_vga)
 		return 0;
 
-	/* Constant from here on, so that gets and puts stay balanced. */
-	vpdev->vga_boot = pdev == vga_default_device();
 	if (vga_client_register(pdev, vfio_pci_vga_set_decode)) {
 		/* The arbiter cannot route to a card it does not know. */
 		pci_info(pdev, "not managed by the VGA arbiter: no VGA region\n");
 		vpdev->has_vga = false;
-		vpdev->vga_boot = false;
 		return 0;
 	}
 	vga_set_legacy_decoding(pdev, vfio_pci_vga_set_decode(pdev, false));
