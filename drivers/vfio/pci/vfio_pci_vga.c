@@ -320,14 +320,17 @@ const struct vfio_pci_region_ops vfio_pci_vga_region_ops = {
  * arbiter routes them to it; otherwise it tells the arbiter it does not
  * decode them.  The arbiter then counts one legacy decoder less, never
  * turns off the card's memory and I/O decode (the guest's BARs) to route
- * legacy cycles elsewhere, and uses the bridges' VGA enables instead.  The
- * boot device keeps its legacy decode: the host's console is there.
+ * legacy cycles elsewhere, and uses the bridges' VGA enables instead.
+ * That holds only where a bridge can route: a card on a root bus has none
+ * above it, its own enables are its routing, and it stays a legacy decoder,
+ * so that the arbiter turns them off when it routes elsewhere.  The boot
+ * device keeps its legacy decode too: the host's console is there.
  */
 static unsigned int vfio_pci_vga_set_decode(struct pci_dev *pdev, bool single)
 {
 	unsigned int decodes = VGA_RSRC_NORMAL_IO | VGA_RSRC_NORMAL_MEM;
 
-	if (single || pdev == vga_default_device())
+	if (single || pdev == vga_default_device() || pci_is_root_bus(pdev->bus))
 		decodes |= VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM;
 	return decodes;
 }
