@@ -137,11 +137,12 @@ static const struct vfio_pci_perm vfio_pci_err_perms[] = {
  * @id: capability ID
  * @hide: unlink it from the virtual chain; it reads as zero
  * @raw: its body passes through read-write (vendor-specific)
- * @len: its length at @pos as the device describes it, or NULL: it ends
- *	where the next one starts.  Never trusted as it is: see
- *	vfio_pci_cfg_cap_len().
- * @setup: extra permissions depending on the capability's contents, given
- *	the capability's clamped length; touches nothing beyond it
+ * @len: its length at @pos as the device describes it in @raw, the
+ *	reading of config space taken at open, or NULL: it ends where the
+ *	next one starts.  Never trusted as it is: see vfio_pci_cfg_cap_len().
+ * @setup: extra permissions depending on the capability's contents in
+ *	@raw, given the capability's clamped length; touches nothing beyond
+ *	it
  * @perms: register permissions, offsets relative to the capability
  * @nr_perms: entries in @perms
  */
@@ -149,8 +150,8 @@ struct vfio_pci_cap {
 	u16 id;
 	bool hide;
 	bool raw;
-	unsigned int (*len)(struct pci_dev *pdev, unsigned int pos);
-	void (*setup)(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
+	unsigned int (*len)(const u8 *raw, unsigned int pos);
+	void (*setup)(struct vfio_pci_cfg *cfg, const u8 *raw,
 		      unsigned int pos, unsigned int len);
 	const struct vfio_pci_perm *perms;
 	unsigned int nr_perms;
@@ -188,16 +189,15 @@ static void vfio_pci_cfg_apply(struct vfio_pci_cfg *cfg, unsigned int pos,
 					 perms[i].virt, perms[i].write);
 }
 
-static unsigned int vfio_pci_pm_len(struct pci_dev *pdev, unsigned int pos)
+static unsigned int vfio_pci_pm_len(const u8 *raw, unsigned int pos)
 {
 	return PCI_PM_SIZEOF;
 }
 
-static unsigned int vfio_pci_msi_len(struct pci_dev *pdev, unsigned int pos)
+static unsigned int vfio_pci_msi_len(const u8 *raw, unsigned int pos)
 {
-	u16 flags;
+	u16 flags = get_unaligned_le16(raw + pos + PCI_MSI_FLAGS);
 
-	pci_read_config_word(pdev, pos + PCI_MSI_FLAGS, &flags);
 	return (flags & PCI_MSI_FLAGS_64BIT ? 14 : 10) +
 	       (flags & PCI_MSI_FLAGS_MASKBIT ? 10 : 0);
 }
@@ -207,14 +207,13 @@ static unsigned int vfio_pci_msi_len(struct pci_dev *pdev, unsigned int pos)
  * Which fields exist depends on the flags, and each is set only when it
  * fits in @len, the room the capability really has.
  */
-static void vfio_pci_msi_setup(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
+static void vfio_pci_msi_setup(struct vfio_pci_cfg *cfg, const u8 *raw,
 			       unsigned int pos, unsigned int len)
 {
+	u16 flags = get_unaligned_le16(raw + pos + PCI_MSI_FLAGS);
 	struct vfio_pci_perm perms[5];
 	unsigned int data = PCI_MSI_DATA_32, n = 0;
-	u16 flags;
 
-	pci_read_config_word(pdev, pos + PCI_MSI_FLAGS, &flags);
 	/* All virtual and read-only, then the fields the user may write. */
 	vfio_pci_cfg_fill(cfg, pos + PCI_MSI_FLAGS, len - PCI_MSI_FLAGS, 0xff, 0);
 	perms[n++] = (struct vfio_pci_perm)PERM(PCI_MSI_FLAGS, 2, 0xffff,
@@ -234,42 +233,37 @@ static void vfio_pci_msi_setup(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
 	vfio_pci_cfg_apply(cfg, pos, len, perms, n);
 }
 
-static unsigned int vfio_pci_msix_len(struct pci_dev *pdev, unsigned int pos)
+static unsigned int vfio_pci_msix_len(const u8 *raw, unsigned int pos)
 {
 	return PCI_CAP_MSIX_SIZEOF;
 }
 
-static unsigned int vfio_pci_vndr_len(struct pci_dev *pdev, unsigned int pos)
+static unsigned int vfio_pci_vndr_len(const u8 *raw, unsigned int pos)
 {
-	u8 len;
-
-	pci_read_config_byte(pdev, pos + PCI_CAP_FLAGS, &len);
-	return len;
+	return raw[pos + PCI_CAP_FLAGS];
 }
 
-static unsigned int vfio_pci_exp_len(struct pci_dev *pdev, unsigned int pos)
+static unsigned int vfio_pci_exp_len(const u8 *raw, unsigned int pos)
 {
-	u16 flags;
+	u16 flags = get_unaligned_le16(raw + pos + PCI_EXP_FLAGS);
 
-	pci_read_config_word(pdev, pos + PCI_EXP_FLAGS, &flags);
 	return (flags & PCI_EXP_FLAGS_VERS) > 1 ? VFIO_PCI_EXP_SIZEOF_V2 :
 	       VFIO_PCI_EXP_SIZEOF_V1;
 }
 
-static unsigned int vfio_pci_sriov_len(struct pci_dev *pdev, unsigned int pos)
+static unsigned int vfio_pci_sriov_len(const u8 *raw, unsigned int pos)
 {
 	return PCI_EXT_CAP_SRIOV_SIZEOF;
 }
 
-static unsigned int vfio_pci_rebar_len(struct pci_dev *pdev, unsigned int pos)
+static unsigned int vfio_pci_rebar_len(const u8 *raw, unsigned int pos)
 {
-	u32 ctrl;
+	u32 ctrl = get_unaligned_le32(raw + pos + PCI_REBAR_CTRL);
 
-	pci_read_config_dword(pdev, pos + PCI_REBAR_CTRL, &ctrl);
 	return 4 + 8 * FIELD_GET(PCI_REBAR_CTRL_NBAR_MASK, ctrl);
 }
 
-static unsigned int vfio_pci_err_len(struct pci_dev *pdev, unsigned int pos)
+static unsigned int vfio_pci_err_len(const u8 *raw, unsigned int pos)
 {
 	return PCI_ERR_ROOT_COMMAND;
 }
@@ -319,16 +313,14 @@ vfio_pci_find_cap(const struct vfio_pci_cap *caps, unsigned int nr, u16 id)
  * permissions to its neighbour's bytes.  @room is at least @hdrlen: the
  * chain's offsets are dword aligned.
  */
-static unsigned int vfio_pci_cfg_cap_len(struct pci_dev *pdev,
+static unsigned int vfio_pci_cfg_cap_len(struct pci_dev *pdev, const u8 *raw,
 					 const struct vfio_pci_cap *cap,
 					 unsigned int pos, unsigned int room,
 					 unsigned int hdrlen)
 {
-	unsigned int len = cap && cap->len ? cap->len(pdev, pos) : room;
+	unsigned int len = cap && cap->len ? cap->len(raw, pos) : room;
 
 	if (len > room) {
-		pci_warn_once(pdev, "capability %#x at %#x claims %u bytes, only %u before the next one: clamped\n",
-			      cap->id, pos, len, room);
 		pci_dbg(pdev, "capability %#x at %#x clamped from %u to %u bytes\n",
 			cap->id, pos, len, room);
 		len = room;
@@ -338,10 +330,12 @@ static unsigned int vfio_pci_cfg_cap_len(struct pci_dev *pdev,
 
 /* Apply one capability at @pos with @room up to the next one.  True: hidden. */
 static bool vfio_pci_cfg_cap(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
-			     const struct vfio_pci_cap *cap, unsigned int pos,
-			     unsigned int room, unsigned int hdrlen)
+			     const u8 *raw, const struct vfio_pci_cap *cap,
+			     unsigned int pos, unsigned int room,
+			     unsigned int hdrlen)
 {
-	unsigned int len = vfio_pci_cfg_cap_len(pdev, cap, pos, room, hdrlen);
+	unsigned int len = vfio_pci_cfg_cap_len(pdev, raw, cap, pos, room,
+						hdrlen);
 
 	if (cap && cap->hide) {
 		memset(cfg->vconfig + pos, 0, len);
@@ -357,63 +351,99 @@ static bool vfio_pci_cfg_cap(struct vfio_pci_cfg *cfg, struct pci_dev *pdev,
 	if (cap && cap->perms)
 		vfio_pci_cfg_apply(cfg, pos, len, cap->perms, cap->nr_perms);
 	if (cap && cap->setup)
-		cap->setup(cfg, pdev, pos, len);
+		cap->setup(cfg, raw, pos, len);
 	return false;
 }
 
+/*
+ * The capabilities the PCI core found at enumeration and programs itself
+ * (MSI, MSI-X, power management, PCI Express): their bit when @id at @pos
+ * is one of them.  The walk at open must meet every one where the core
+ * has it, or the core's registers would get the permissions of whatever
+ * the walk saw there.
+ */
+#define VFIO_PCI_CORE_MSI	BIT(0)
+#define VFIO_PCI_CORE_MSIX	BIT(1)
+#define VFIO_PCI_CORE_PM	BIT(2)
+#define VFIO_PCI_CORE_EXP	BIT(3)
+
+static unsigned int vfio_pci_core_cap(struct pci_dev *pdev, unsigned int pos,
+				      u8 id)
+{
+	if (pos == pdev->msi_cap && id == PCI_CAP_ID_MSI)
+		return VFIO_PCI_CORE_MSI;
+	if (pos == pdev->msix_cap && id == PCI_CAP_ID_MSIX)
+		return VFIO_PCI_CORE_MSIX;
+	if (pos == pdev->pm_cap && id == PCI_CAP_ID_PM)
+		return VFIO_PCI_CORE_PM;
+	if (pos == pdev->pcie_cap && id == PCI_CAP_ID_EXP)
+		return VFIO_PCI_CORE_EXP;
+	return 0;
+}
+
+static unsigned int vfio_pci_core_caps(struct pci_dev *pdev)
+{
+	return (pdev->msi_cap ? VFIO_PCI_CORE_MSI : 0) |
+	       (pdev->msix_cap ? VFIO_PCI_CORE_MSIX : 0) |
+	       (pdev->pm_cap ? VFIO_PCI_CORE_PM : 0) |
+	       (pdev->pcie_cap ? VFIO_PCI_CORE_EXP : 0);
+}
+
 /* The offset of the next standard capability after @pos, or the end. */
-static unsigned int vfio_pci_std_room(struct pci_dev *pdev, unsigned int pos)
+static unsigned int vfio_pci_std_room(const u8 *raw, unsigned int pos)
 {
 	unsigned int end = PCI_CFG_SPACE_SIZE, p;
-	u8 next, id;
+	u8 next = raw[PCI_CAPABILITY_LIST];
 	int ttl = 48;
 
-	pci_read_config_byte(pdev, PCI_CAPABILITY_LIST, &next);
 	while ((p = next & ~3) >= PCI_STD_HEADER_SIZEOF && ttl--) {
 		if (p > pos && p < end)
 			end = p;
-		pci_read_config_byte(pdev, p + PCI_CAP_LIST_ID, &id);
-		pci_read_config_byte(pdev, p + PCI_CAP_LIST_NEXT, &next);
+		next = raw[p + PCI_CAP_LIST_NEXT];
 	}
 	return end - pos;
 }
 
-static void vfio_pci_cfg_std_caps(struct vfio_pci_cfg *cfg,
-				  struct pci_dev *pdev)
+/* Return: the VFIO_PCI_CORE_* capabilities met on the way. */
+static unsigned int vfio_pci_cfg_std_caps(struct vfio_pci_cfg *cfg,
+					  struct pci_dev *pdev, const u8 *raw)
 {
-	unsigned int prev = PCI_CAPABILITY_LIST, pos;
+	unsigned int prev = PCI_CAPABILITY_LIST, pos, core = 0;
+	u8 next = raw[PCI_CAPABILITY_LIST];
 	int ttl = 48;
-	u8 next, id;
 
-	if (!(cfg->vconfig[PCI_STATUS] & PCI_STATUS_CAP_LIST))
-		return;
+	if (!(raw[PCI_STATUS] & PCI_STATUS_CAP_LIST))
+		return 0;
 
-	pci_read_config_byte(pdev, PCI_CAPABILITY_LIST, &next);
 	while ((pos = next & ~3) >= PCI_STD_HEADER_SIZEOF && ttl--) {
 		const struct vfio_pci_cap *cap;
+		u8 id = raw[pos + PCI_CAP_LIST_ID];
 
-		pci_read_config_byte(pdev, pos + PCI_CAP_LIST_ID, &id);
-		pci_read_config_byte(pdev, pos + PCI_CAP_LIST_NEXT, &next);
+		next = raw[pos + PCI_CAP_LIST_NEXT];
+		core |= vfio_pci_core_cap(pdev, pos, id);
 		cap = vfio_pci_find_cap(vfio_pci_std_caps,
 					ARRAY_SIZE(vfio_pci_std_caps), id);
-		if (vfio_pci_cfg_cap(cfg, pdev, cap, pos,
-				     vfio_pci_std_room(pdev, pos), 2)) {
+		if (vfio_pci_cfg_cap(cfg, pdev, raw, cap, pos,
+				     vfio_pci_std_room(raw, pos), 2)) {
 			cfg->vconfig[prev] = next & ~3;
 			continue;
 		}
 		cfg->vconfig[pos + PCI_CAP_LIST_NEXT] = next & ~3;
 		prev = pos + PCI_CAP_LIST_NEXT;
 	}
+	return core;
 }
 
-static unsigned int vfio_pci_ext_room(struct pci_dev *pdev, unsigned int pos)
+static unsigned int vfio_pci_ext_room(const u8 *raw, unsigned int size,
+				      unsigned int pos)
 {
-	unsigned int end = pdev->cfg_size, p = PCI_CFG_SPACE_SIZE;
+	unsigned int end = size, p = PCI_CFG_SPACE_SIZE;
 	int ttl = (PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPACE_SIZE) / 8;
 	u32 hdr;
 
-	while (p >= PCI_CFG_SPACE_SIZE && ttl--) {
-		if (pci_read_config_dword(pdev, p, &hdr) || !hdr || hdr == ~0U)
+	while (p >= PCI_CFG_SPACE_SIZE && p < size && ttl--) {
+		hdr = get_unaligned_le32(raw + p);
+		if (!hdr || hdr == ~0U)
 			break;
 		if (p > pos && p < end)
 			end = p;
@@ -423,26 +453,27 @@ static unsigned int vfio_pci_ext_room(struct pci_dev *pdev, unsigned int pos)
 }
 
 static void vfio_pci_cfg_ext_caps(struct vfio_pci_cfg *cfg,
-				  struct pci_dev *pdev)
+				  struct pci_dev *pdev, const u8 *raw)
 {
 	int ttl = (PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPACE_SIZE) / 8;
-	unsigned int pos = PCI_CFG_SPACE_SIZE, prev = 0;
+	unsigned int pos = PCI_CFG_SPACE_SIZE, prev = 0, size = pdev->cfg_size;
 	u32 hdr, next;
 
-	if (pdev->cfg_size <= PCI_CFG_SPACE_SIZE)
+	if (size <= PCI_CFG_SPACE_SIZE)
 		return;
 
-	while (pos >= PCI_CFG_SPACE_SIZE && ttl--) {
+	while (pos >= PCI_CFG_SPACE_SIZE && pos < size && ttl--) {
 		const struct vfio_pci_cap *cap;
 
-		if (pci_read_config_dword(pdev, pos, &hdr) || !hdr || hdr == ~0U)
+		hdr = get_unaligned_le32(raw + pos);
+		if (!hdr || hdr == ~0U)
 			break;
 		next = PCI_EXT_CAP_NEXT(hdr);
 		cap = vfio_pci_find_cap(vfio_pci_ext_caps,
 					ARRAY_SIZE(vfio_pci_ext_caps),
 					PCI_EXT_CAP_ID(hdr));
-		if (vfio_pci_cfg_cap(cfg, pdev, cap, pos,
-				     vfio_pci_ext_room(pdev, pos), 4)) {
+		if (vfio_pci_cfg_cap(cfg, pdev, raw, cap, pos,
+				     vfio_pci_ext_room(raw, size, pos), 4)) {
 			/*
 			 * The chain starts at 0x100 whatever happens: a
 			 * hidden first capability leaves an empty header
@@ -566,31 +597,50 @@ static void vfio_pci_cfg_vf_header(struct vfio_pci_dev *vpdev,
  * vfio_pci_cfg_init - build the virtual config space at open
  * @vpdev: the device, freshly reset and enabled
  *
- * Return: 0 or -ENOMEM.
+ * Config space is read once, here; the virtual copy, the capability
+ * layout and every length and permission come from that one reading, and
+ * no later reading is compared with it.  A reading that cannot be right
+ * is refused rather than sized from: a function that answers all-ones
+ * (gone, or not ready after the reset), or a capability layout that has
+ * lost a capability the PCI core found at enumeration and programs itself.
+ *
+ * Return: 0; -ENOMEM; -ENODEV for all-ones; -EIO for a capability layout
+ * that does not hold the PCI core's capabilities where it found them.
  */
 int vfio_pci_cfg_init(struct vfio_pci_dev *vpdev)
 {
 	struct pci_dev *pdev = vpdev->pdev;
-	unsigned int size = pdev->cfg_size, pos;
+	unsigned int size = pdev->cfg_size, pos, core;
 	struct vfio_pci_cfg *cfg;
+	u8 *raw;
 	u32 val;
+	int ret;
 
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
-	if (!cfg)
+	raw = kzalloc(size, GFP_KERNEL);
+	if (!raw)
 		return -ENOMEM;
-	cfg->vconfig = kzalloc(3 * size, GFP_KERNEL);
-	if (!cfg->vconfig) {
-		kfree(cfg);
-		return -ENOMEM;
-	}
-	cfg->virt = cfg->vconfig + size;
-	cfg->write = cfg->virt + size;
-
 	for (pos = 0; pos < size; pos += 4) {
 		if (pci_read_config_dword(pdev, pos, &val))
 			val = 0;
-		put_unaligned_le32(val, cfg->vconfig + pos);
+		put_unaligned_le32(val, raw + pos);
 	}
+	/* A VF's IDs read all-ones by definition: look further. */
+	if (PCI_POSSIBLE_ERROR(get_unaligned_le32(raw + PCI_COMMAND))) {
+		pci_dbg(pdev, "config space reads all-ones at open\n");
+		ret = -ENODEV;
+		goto out_free_raw;
+	}
+
+	ret = -ENOMEM;
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		goto out_free_raw;
+	cfg->vconfig = kzalloc(3 * size, GFP_KERNEL);
+	if (!cfg->vconfig)
+		goto out_free_cfg;
+	memcpy(cfg->vconfig, raw, size);
+	cfg->virt = cfg->vconfig + size;
+	cfg->write = cfg->virt + size;
 
 	/* Device-specific registers beyond the header pass through. */
 	memset(cfg->write + PCI_STD_HEADER_SIZEOF, 0xff,
@@ -602,12 +652,26 @@ int vfio_pci_cfg_init(struct vfio_pci_dev *vpdev)
 			   ~PCI_COMMAND_INTX_DISABLE, cfg->vconfig + PCI_COMMAND);
 	if (pdev->is_virtfn)
 		vfio_pci_cfg_vf_header(vpdev, cfg);
-	vfio_pci_cfg_std_caps(cfg, pdev);
-	vfio_pci_cfg_ext_caps(cfg, pdev);
+	core = vfio_pci_cfg_std_caps(cfg, pdev, raw);
+	if (core != vfio_pci_core_caps(pdev)) {
+		pci_dbg(pdev, "capabilities moved since enumeration (%#x of %#x found)\n",
+			core, vfio_pci_core_caps(pdev));
+		ret = -EIO;
+		goto out_free_cfg;
+	}
+	vfio_pci_cfg_ext_caps(cfg, pdev, raw);
 	vfio_pci_cfg_init_bars(cfg, pdev);
 
 	vpdev->cfg = cfg;
+	kfree(raw);
 	return 0;
+
+out_free_cfg:
+	kfree(cfg->vconfig);
+	kfree(cfg);
+out_free_raw:
+	kfree(raw);
+	return ret;
 }
 
 /**
