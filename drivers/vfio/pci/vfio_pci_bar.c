@@ -60,10 +60,21 @@ static bool vfio_pci_bar_is_io(struct pci_dev *pdev, unsigned int bar)
 	return pci_resource_flags(pdev, bar) & IORESOURCE_IO;
 }
 
+/* The table's place as the device describes it: BIR and offset. */
+static u32 vfio_pci_msix_table_reg(struct pci_dev *pdev)
+{
+	u32 table;
+
+	if (pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table))
+		return ~0U;
+	return table;
+}
+
 /*
  * Where the MSI-X table is, read once at open: the table's BIR and offset
  * and the table size come from the device, so the range is clamped to the
- * BAR here, and every path uses the clamped copy.
+ * BAR here, and every path uses the clamped copy.  The table can grow
+ * later, never move: see vfio_pci_msix_table_cover().
  */
 static void vfio_pci_msix_init(struct vfio_pci_dev *vpdev)
 {
@@ -77,7 +88,8 @@ static void vfio_pci_msix_init(struct vfio_pci_dev *vpdev)
 	if (!pdev->msix_cap)
 		return;
 	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &flags);
-	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table);
+	table = vfio_pci_msix_table_reg(pdev);
+	vpdev->msix_table_reg = table;
 	bar = table & PCI_MSIX_TABLE_BIR;
 	if (bar >= PCI_STD_NUM_BARS)
 		return;
@@ -87,6 +99,43 @@ static void vfio_pci_msix_init(struct vfio_pci_dev *vpdev)
 	vpdev->msix_table_start = start;
 	vpdev->msix_table_end = min_t(u64, len, start +
 		((flags & PCI_MSIX_FLAGS_QSIZE) + 1) * PCI_MSIX_ENTRY_SIZE);
+}
+
+/**
+ * vfio_pci_msix_table_cover - keep the MSI-X table out of reach at enable
+ * @vpdev: the device, about to have MSI-X enabled; memory_lock held for
+ *	write
+ * @entries: the table size the vectors are bounded by (the Table Size read
+ *	for the enable, struct vfio_pci_irq_state's nvec)
+ *
+ * The PCI core writes the host's messages into the table it finds at each
+ * enable, and the device may have resized its table since open (flexible
+ * interrupt resources, a new firmware image).  A table that grew grows the
+ * hole, and the user's mappings are zapped so that every page is asked
+ * about again at its next fault.  A table that moved to another BAR or
+ * offset is not covered by the hole at all: the enable is refused.
+ *
+ * Return: 0, or -EIO when the table is no longer where it was at open.
+ */
+int vfio_pci_msix_table_cover(struct vfio_pci_dev *vpdev, unsigned int entries)
+{
+	unsigned int bar = vpdev->msix_bar;
+	u64 end;
+
+	lockdep_assert_held_write(&vpdev->memory_lock);
+	if (vfio_pci_msix_table_reg(vpdev->pdev) != vpdev->msix_table_reg) {
+		pci_dbg(vpdev->pdev, "MSI-X table moved since open: not enabled\n");
+		return -EIO;
+	}
+	if (bar >= PCI_STD_NUM_BARS)
+		return 0;
+	end = min_t(u64, pci_resource_len(vpdev->pdev, bar),
+		    vpdev->msix_table_start + (u64)entries * PCI_MSIX_ENTRY_SIZE);
+	if (end > vpdev->msix_table_end) {
+		WRITE_ONCE(vpdev->msix_table_end, end);
+		__vfio_pci_zap_bars(vpdev);
+	}
+	return 0;
 }
 
 /**
@@ -166,7 +215,8 @@ static bool vfio_pci_msix_mappable(struct vfio_pci_dev *vpdev)
 u64 vfio_pci_bar_reach(struct vfio_pci_dev *vpdev, unsigned int bar, u64 pos,
 		       u64 len, enum vfio_pci_reach_grain grain, bool *hole)
 {
-	u64 start = vpdev->msix_table_start, end = vpdev->msix_table_end;
+	u64 start = vpdev->msix_table_start;
+	u64 end = READ_ONCE(vpdev->msix_table_end);
 
 	*hole = false;
 	if (bar != vpdev->msix_bar || start == end)
@@ -348,32 +398,52 @@ static int vfio_pci_put_user(char __user *buf, unsigned int width, u64 val)
 }
 
 /*
+ * Whether [@pos, @pos + @len) of @bar became unreachable since the caller
+ * asked vfio_pci_bar_reach(): asked again under memory_lock, which every
+ * change of the answer holds for write (vfio_pci_msix_table_cover()).
+ */
+static bool vfio_pci_bar_now_hole(struct vfio_pci_dev *vpdev, unsigned int bar,
+				  u64 pos, u64 len,
+				  enum vfio_pci_reach_grain grain)
+{
+	bool hole;
+
+	lockdep_assert_held(&vpdev->memory_lock);
+	return vfio_pci_bar_reach(vpdev, bar, pos, len, grain, &hole) < len ||
+	       hole;
+}
+
+/*
  * One piece, under memory_lock for read.  A memory BAR the user has
  * disabled answers -EIO, as the stock driver does: the access would be an
- * Unsupported Request on the bus.
+ * Unsupported Request on the bus.  A piece the MSI-X table has grown over
+ * since it was measured is a hole: all-ones, writes dropped.
  */
-static int vfio_pci_bar_access(struct vfio_pci_dev *vpdev, void __iomem *addr,
-			       bool is_io, unsigned int width, u64 *val,
-			       bool write)
+static int vfio_pci_bar_access(struct vfio_pci_dev *vpdev, unsigned int bar,
+			       void __iomem *base, u64 pos, bool is_io,
+			       unsigned int width, u64 *val, bool write)
 {
 	int ret = 0;
 
 	down_read(&vpdev->memory_lock);
 	if (!is_io && !vpdev->mem_enabled)
 		ret = -EIO;
+	else if (vfio_pci_bar_now_hole(vpdev, bar, pos, width,
+				       VFIO_PCI_REACH_BYTES))
+		*val = ~0ULL;
 	else if (write)
-		vfio_pci_iowrite(addr, width, *val);
+		vfio_pci_iowrite(base + pos, width, *val);
 	else
-		*val = vfio_pci_ioread(addr, width);
+		*val = vfio_pci_ioread(base + pos, width);
 	up_read(&vpdev->memory_lock);
 	return ret;
 }
 
 /* Move [pos, pos + count) of a reachable run, piece by piece. */
 static ssize_t vfio_pci_bar_rw_run(struct vfio_pci_dev *vpdev,
-				   void __iomem *base, bool is_io,
-				   char __user *buf, size_t count, u64 pos,
-				   bool write)
+				   unsigned int bar, void __iomem *base,
+				   bool is_io, char __user *buf, size_t count,
+				   u64 pos, bool write)
 {
 	size_t done = 0;
 
@@ -385,8 +455,8 @@ static ssize_t vfio_pci_bar_rw_run(struct vfio_pci_dev *vpdev,
 		/* User copies stay outside memory_lock (see its comment). */
 		if (write && vfio_pci_get_user(buf + done, width, &val))
 			return done ? done : -EFAULT;
-		ret = vfio_pci_bar_access(vpdev, base + pos, is_io, width, &val,
-					  write);
+		ret = vfio_pci_bar_access(vpdev, bar, base, pos, is_io, width,
+					  &val, write);
 		if (ret)
 			return done ? done : ret;
 		if (!write && vfio_pci_put_user(buf + done, width, val))
@@ -423,8 +493,9 @@ static ssize_t vfio_pci_bar_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 			ret = write ? run : vfio_pci_fill_user(buf + done, run);
 			ret = ret < 0 ? ret : run;
 		} else {
-			ret = vfio_pci_bar_rw_run(vpdev, base, is_io, buf + done,
-						  run, pos + done, write);
+			ret = vfio_pci_bar_rw_run(vpdev, index, base, is_io,
+						  buf + done, run, pos + done,
+						  write);
 		}
 		if (ret < 0)
 			return done ? done : ret;
@@ -447,7 +518,9 @@ static vm_fault_t vfio_pci_bar_fault(struct vm_fault *vmf)
 	pfn = (pci_resource_start(vpdev->pdev, index) >> PAGE_SHIFT) + pgoff;
 
 	down_read(&vpdev->memory_lock);
-	if (vpdev->mem_enabled && !vpdev->pm_low_power)
+	if (vpdev->mem_enabled && !vpdev->pm_low_power &&
+	    !vfio_pci_bar_now_hole(vpdev, index, pgoff << PAGE_SHIFT, PAGE_SIZE,
+				   VFIO_PCI_REACH_PAGES))
 		ret = vmf_insert_pfn(vma, vmf->address, pfn);
 	else
 		ret = VM_FAULT_SIGBUS;
@@ -500,9 +573,13 @@ static void vfio_pci_ioeventfd_write(struct vfio_pci_ioeventfd_entry *ioeventfd)
 
 	/*
 	 * A write to a disabled BAR is dropped, as from the bus's view; in a
-	 * low power state, where this context cannot resume the device, any.
+	 * low power state, where this context cannot resume the device, any;
+	 * and one the MSI-X table has grown over since it was registered.
 	 */
-	if ((ioeventfd->is_io || vpdev->mem_enabled) && !vpdev->pm_low_power)
+	if ((ioeventfd->is_io || vpdev->mem_enabled) && !vpdev->pm_low_power &&
+	    !vfio_pci_bar_now_hole(vpdev, VFIO_PCI_OFFSET_TO_INDEX(ioeventfd->pos),
+				   ioeventfd->pos & VFIO_PCI_OFFSET_MASK,
+				   ioeventfd->width, VFIO_PCI_REACH_BYTES))
 		vfio_pci_iowrite(ioeventfd->addr, ioeventfd->width,
 				 ioeventfd->data);
 }

@@ -213,6 +213,11 @@ static int vfio_pci_msi_enable(struct vfio_pci_dev *vpdev, unsigned int index,
 	int ret;
 
 	lockdep_assert_held(&irqs->lock);
+	if (index == VFIO_PCI_MSIX_IRQ_INDEX) {
+		ret = vfio_pci_msix_table_cover(vpdev, total);
+		if (ret)
+			return ret;
+	}
 	vectors = kvcalloc(total, sizeof(*vectors), GFP_KERNEL_ACCOUNT);
 	if (!vectors)
 		return -ENOMEM;
@@ -336,8 +341,9 @@ static int __vfio_pci_msi_set(struct vfio_pci_dev *vpdev,
  * with count 0, for a vector past those enabled where the index cannot
  * grow in place, and for a vector past the table as it was when the index
  * was enabled (the device may have grown it since: disable and enable
- * again); -EBADF/-EINVAL for an fd that is not an eventfd;
- * what the PCI core says when vectors cannot be allocated (-ENOSPC).
+ * again); -EIO when the MSI-X table moved since the device was opened;
+ * -EBADF/-EINVAL for an fd that is not an eventfd; what the PCI core says
+ * when vectors cannot be allocated (-ENOSPC).
  */
 int vfio_pci_msi_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
 		     void *data)

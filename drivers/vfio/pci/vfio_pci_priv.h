@@ -171,8 +171,8 @@ struct vfio_pci_irq_state {
  *	touches the BARs or ROM through the hardware (BAR read/write, the
  *	mmap fault handler, ioeventfd writes), held for write by everything
  *	that changes whether the device decodes memory (config writes,
- *	vfio_pci_memory_lock_and_enable(), reset).  Protects @mem_enabled and
- *	the PCI_COMMAND_MEMORY bit of the hardware.  Nesting: taken inside
+ *	vfio_pci_memory_lock_and_enable(), reset).  Protects @mem_enabled,
+ *	@msix_table_end and the PCI_COMMAND_MEMORY bit of the hardware.  Nesting: taken inside
  *	mmap_lock (the fault handler runs under it) and outside the
  *	mapping's i_mmap_rwsem (zapping runs under it) and inside irq.lock
  *	(MSI-X enable forces memory decode on under it); never held across
@@ -190,11 +190,16 @@ struct vfio_pci_irq_state {
  *	close (under dev_set->lock); NULL for an absent or unclaimable BAR
  * @msix_bar: the BAR holding the MSI-X table, or PCI_STD_NUM_BARS for
  *	none; with @msix_table_start and @msix_table_end (the table's byte
- *	range, clamped to the BAR) read once at open under dev_set->lock,
- *	constant while the device is open.  Only vfio_pci_bar_reach() looks
- *	at them.
+ *	range, clamped to the BAR) and @msix_table_reg read once at open
+ *	under dev_set->lock.  Only @msix_table_end changes while the device
+ *	is open: it grows when an MSI-X enable finds a larger table
+ *	(vfio_pci_msix_table_cover()), under @memory_lock for write, and the
+ *	paths that touch the BAR ask vfio_pci_bar_reach() again under
+ *	@memory_lock.  Only vfio_pci_bar.c looks at them.
  * @msix_table_start: see @msix_bar
  * @msix_table_end: see @msix_bar
+ * @msix_table_reg: the MSI-X Table Offset/BIR register as read at open; an
+ *	MSI-X enable that finds another value is refused
  * @rom_lock: serializes ROM region reads, which keep the ROM mapped (and
  *	its ROM BAR enabled) across several memory_lock holds; taken outside
  *	the VGA arbiter and memory_lock, may be held across user copies
@@ -239,6 +244,7 @@ struct vfio_pci_dev {
 	unsigned int msix_bar;
 	u64 msix_table_start;
 	u64 msix_table_end;
+	u32 msix_table_reg;
 	/* serializes ROM reads; outside the arbiter and memory_lock */
 	struct mutex rom_lock;
 	/* protects ioeventfds and ioeventfds_nr; outside memory_lock */
@@ -362,6 +368,7 @@ enum vfio_pci_reach_grain {
 u64 vfio_pci_bar_reach(struct vfio_pci_dev *vpdev, unsigned int bar, u64 pos,
 		       u64 len, enum vfio_pci_reach_grain grain, bool *hole);
 void vfio_pci_bar_init(struct vfio_pci_dev *vpdev);
+int vfio_pci_msix_table_cover(struct vfio_pci_dev *vpdev, unsigned int entries);
 void vfio_pci_bar_release(struct vfio_pci_dev *vpdev);
 int vfio_pci_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
 		       unsigned int width, int fd);
