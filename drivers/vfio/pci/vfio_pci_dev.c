@@ -78,8 +78,9 @@ void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev)
 	pci_read_config_word(vpdev->pdev, PCI_COMMAND, &cmd);
 	if (vpdev->pdev->is_virtfn)
 		vpdev->mem_enabled = vpdev->vf_memory;
-	else
-		vpdev->mem_enabled = !!(cmd & PCI_COMMAND_MEMORY);
+	else	/* All-ones: gone or not ready, decoding nothing. */
+		vpdev->mem_enabled = !PCI_POSSIBLE_ERROR(cmd) &&
+				     (cmd & PCI_COMMAND_MEMORY);
 	if (!vpdev->mem_enabled)
 		__vfio_pci_zap_bars(vpdev);
 }
@@ -113,6 +114,7 @@ u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_dev *vpdev)
 
 	down_write(&vpdev->memory_lock);
 	pci_read_config_word(vpdev->pdev, PCI_COMMAND, &cmd);
+	/* All-ones is no command register to write back (nor to restore). */
 	if (!(cmd & PCI_COMMAND_MEMORY))
 		pci_write_config_word(vpdev->pdev, PCI_COMMAND,
 				      cmd | PCI_COMMAND_MEMORY);
@@ -136,8 +138,10 @@ void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd)
 		u16 now;
 
 		pci_read_config_word(vpdev->pdev, PCI_COMMAND, &now);
-		pci_write_config_word(vpdev->pdev, PCI_COMMAND,
-				      now & ~PCI_COMMAND_MEMORY);
+		/* Never write all-ones back: Bus Master, SERR and the rest. */
+		if (!PCI_POSSIBLE_ERROR(now))
+			pci_write_config_word(vpdev->pdev, PCI_COMMAND,
+					      now & ~PCI_COMMAND_MEMORY);
 	}
 	up_write(&vpdev->memory_lock);
 }
