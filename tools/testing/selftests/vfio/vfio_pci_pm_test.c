@@ -840,29 +840,36 @@ TEST_F(vfio_pci_pm, reset_in_low_power)
 
 /*
  * A hot reset resumes every device it resets, a device in a low power
- * state included: the GPU's audio function, beside it in a low power
- * state with a wakeup eventfd, is woken by the GPU's hot reset (its
- * eventfd fires once it had suspended) and is usable after it.
+ * state included: another function of the set (the rig's GPU and its
+ * audio function), in a low power state with a wakeup eventfd, is woken
+ * by the hot reset of this one (its eventfd fires once it had suspended)
+ * and is usable after it.
  */
 TEST_F(vfio_pci_pm, hot_reset_wakes_a_member_in_low_power)
 {
-	const char *gpu = bdf, *hda = "0000:01:00.1";
+	struct vfio_pci_hot_reset_info info = { .argsz = sizeof(info) };
+	const char *dev = bdf;
 	struct vfio_dev h = self->dev;
 	unsigned long vendor;
+	char hda[32], drv[64];
 	bool suspended;
 	__u64 n = 0;
 	int efd, ret;
 
-	if (strcmp(bdf, "0000:01:00.0") || vfio_sysfs_read_hex(hda, "vendor", &vendor))
-		SKIP(return, "runs on the rig's GPU 0000:01:00.0, beside its audio function");
+	/* Another function of the set, bound to vfio-pci: the one to wake. */
+	ret = __vfio_ioctl(self->dev.fd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &info);
+	if ((ret && ret != -ENOSPC) || !vfio_sysfs_bus_sibling(bdf, hda, sizeof(hda)) ||
+	    vfio_sysfs_driver(hda, drv, sizeof(drv)) || strcmp(drv, "vfio-pci") ||
+	    vfio_sysfs_read_hex(hda, "vendor", &vendor))
+		SKIP(return, "no other function bound to vfio-pci shares the reset of %s", bdf);
 	h.fd = vfio_dev_fd_beside(&self->dev, hda);
 	ASSERT_LE(0, h.fd);
 	efd = eventfd(0, EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, lp_entry_wakeup(h.fd, efd));
-	bdf = hda;		/* the sysfs helpers read the audio function's */
+	bdf = hda;		/* the sysfs helpers read the other function's */
 	suspended = status_becomes("suspended", PM_DEADLINE_MS);
-	bdf = gpu;
+	bdf = dev;
 
 	ret = vfio_hot_reset_self(&self->dev);
 	if (ret == -ENOTTY) {

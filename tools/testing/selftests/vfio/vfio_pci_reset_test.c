@@ -61,6 +61,23 @@ static bool is_device(const char *b, unsigned long vendor, unsigned long device)
 	       v == vendor && d == device;
 }
 
+/*
+ * Another function on @bdf's bus that @fd's hot reset resets too and that
+ * is bound to vfio-pci, into @buf: the companion the set tests need.
+ */
+static bool reset_sibling(int fd, char *buf, size_t len)
+{
+	struct {
+		struct vfio_pci_hot_reset_info hdr;
+		struct vfio_pci_dependent_device devs[16];
+	} info;
+	char drv[64];
+
+	return !reset_info(fd, &info.hdr, sizeof(info)) && info.hdr.count > 1 &&
+	       vfio_sysfs_bus_sibling(bdf, buf, len) &&
+	       !vfio_sysfs_driver(buf, drv, sizeof(drv)) && !strcmp(drv, "vfio-pci");
+}
+
 static int bar_read16(struct vfio_dev *dev, unsigned int bar, __u64 off, __u16 *v)
 {
 	return __vfio_region_read(dev, bar, off, v, 2) == 2 ? 0 : -EIO;
@@ -299,36 +316,40 @@ TEST_F(reset, hot_reset_unrelated_group)
 		struct vfio_pci_hot_reset_info hdr;
 		struct vfio_pci_dependent_device devs[16];
 	} info;
-	const char *other = "0000:00:03.0";
 	struct vfio_dev odev;
+	char other[32];
 	__s32 fd;
 
 	if (self->dev.mode == VFIO_IOMMUFD)
 		SKIP(return, "iommufd mode: no group fds (hot_reset_bad_input refuses any)");
 	if (reset_info(self->dev.fd, &info.hdr, sizeof(info)))
 		SKIP(return, "no slot or bus reset for %s", bdf);
-	if (!strcmp(bdf, other) || __vfio_dev_open(&odev, other, VFIO_TYPE1v2_IOMMU))
-		SKIP(return, "no second device (%s) to borrow a group from", other);
+	if (!vfio_sysfs_unrelated_vfio_dev(bdf, other, sizeof(other)))
+		SKIP(return, "no device of another group and bus bound to vfio-pci");
+	ASSERT_EQ(0, __vfio_dev_open(&odev, other, VFIO_TYPE1v2_IOMMU));
 	fd = odev.group_fd;
 	ASSERT_EQ(-EINVAL, hot_reset(self->dev.fd, &fd, 1));
 	vfio_dev_close(&odev);
 }
 
-/* The right group fd: the reset happens, and it is observable on the hda function. */
+/*
+ * The right group fd: the reset happens, and where another function on the
+ * bus is an intel-hda controller, it is observable there (WAKEEN clears).
+ */
 TEST_F(reset, hot_reset_with_proof)
 {
 	struct {
 		struct vfio_pci_hot_reset_info hdr;
 		struct vfio_pci_dependent_device devs[16];
 	} info;
-	const char *hda = "0000:01:00.1";
+	char hda[32];
 	int hda_fd = -1, ret;
 	__u16 v;
 
 	if (reset_info(self->dev.fd, &info.hdr, sizeof(info)))
 		SKIP(return, "no slot or bus reset for %s", bdf);
 
-	if (!strcmp(bdf, "0000:01:00.0") && is_device(hda, 0x8086, 0x2668)) {
+	if (reset_sibling(self->dev.fd, hda, sizeof(hda)) && is_device(hda, 0x8086, 0x2668)) {
 		struct vfio_dev h = self->dev;
 
 		hda_fd = vfio_dev_fd_beside(&self->dev, hda);
@@ -366,28 +387,27 @@ TEST_F(reset, hot_reset_with_proof)
  */
 TEST_F(reset, hot_reset_blocked_by_foreign_function)
 {
-	const char *hda = "0000:01:00.1";
-	char path[160];
+	char path[160], sib[32];
 	int ret;
 
-	if (strcmp(bdf, "0000:01:00.0"))
-		SKIP(return, "runs on the rig's GPU 0000:01:00.0");
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", hda);
-	if (vfio_write_file(path, hda))
-		SKIP(return, "cannot unbind %s", hda);
+	if (!reset_sibling(self->dev.fd, sib, sizeof(sib)))
+		SKIP(return, "no other function bound to vfio-pci shares the reset of %s", bdf);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", sib);
+	if (vfio_write_file(path, sib))
+		SKIP(return, "cannot unbind %s", sib);
 
 	ret = vfio_hot_reset_self(&self->dev);
 
 	/* Give the function back before asserting anything. */
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/vfio-pci/bind");
-	ASSERT_EQ(0, vfio_write_file(path, hda));
+	ASSERT_EQ(0, vfio_write_file(path, sib));
 	ASSERT_EQ(-EINVAL, ret);
 
 	/* Ours says which device blocks the reset, and why. */
 	if (!vfio_driver_is_stock()) {
 		snprintf(path, sizeof(path),
 			 "dmesg | grep -q '%s: hot reset refused: %s shares the reset but is not bound'",
-			 bdf, hda);
+			 bdf, sib);
 		ASSERT_EQ(0, system(path));
 	}
 }
@@ -424,38 +444,41 @@ TEST_F(reset, hot_reset_blocked_by_foreign_vfio_member)
 		struct vfio_pci_hot_reset_info hdr;
 		struct vfio_pci_dependent_device devs[16];
 	} info;
-	const char *hda = "0000:01:00.1";
-	char cmd[256];
+	char cmd[256], sib[32];
 	int ret, info_ret;
 
-	if (strcmp(bdf, "0000:01:00.0"))
-		SKIP(return, "runs on the rig's GPU 0000:01:00.0");
+	if (!reset_sibling(self->dev.fd, sib, sizeof(sib)))
+		SKIP(return, "no other function bound to vfio-pci shares the reset of %s", bdf);
 	if (vfio_driver_is_stock())
 		SKIP(return, "stock takes every set member for a vfio-pci-core device");
 	if (access("/sys/bus/pci/drivers/vfio-pci-foreign", F_OK))
 		SKIP(return, "no vfio-pci-foreign test driver (test_modules/vfio_pci_foreign.ko)");
-	ret = rebind(hda, "vfio-pci-foreign");
+	ret = rebind(sib, "vfio-pci-foreign");
 	if (ret) {
-		ASSERT_EQ(0, rebind(hda, "vfio-pci"));
-		SKIP(return, "cannot bind %s to vfio-pci-foreign (%d)", hda, ret);
+		ASSERT_EQ(0, rebind(sib, "vfio-pci"));
+		SKIP(return, "cannot bind %s to vfio-pci-foreign (%d)", sib, ret);
 	}
 
 	info_ret = reset_info(self->dev.fd, &info.hdr, sizeof(info));
 	ret = vfio_hot_reset_self(&self->dev);
 
 	/* Give the function back to vfio-pci before asserting anything. */
-	ASSERT_EQ(0, rebind(hda, "vfio-pci"));
+	ASSERT_EQ(0, rebind(sib, "vfio-pci"));
 	ASSERT_EQ(-EINVAL, ret);
 	ASSERT_EQ(0, info_ret);
 	if (self->dev.mode == VFIO_IOMMUFD) {
+		unsigned int dom, bus, slot, fn;
+		int n = sscanf(sib, "%x:%x:%x.%x", &dom, &bus, &slot, &fn);
+
+		ASSERT_EQ(4, n);
 		for (__u32 i = 0; i < info.hdr.count; i++)
-			if (info.devs[i].devfn == 1)
+			if (info.devs[i].devfn == ((slot << 3) | fn))
 				ASSERT_EQ(VFIO_PCI_DEVID_NOT_OWNED, (int)info.devs[i].devid);
 		ASSERT_EQ(0, info.hdr.flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED);
 	}
 	snprintf(cmd, sizeof(cmd),
 		 "dmesg | grep -q '%s: hot reset refused: %s shares the reset but is bound to vfio-pci-foreign'",
-		 bdf, hda);
+		 bdf, sib);
 	ASSERT_EQ(0, system(cmd));
 }
 
@@ -583,12 +606,15 @@ TEST_F(reset, function_reset)
 TEST(release_resets_the_set)
 {
 	static const unsigned long modes[] = { VFIO_TYPE1v2_IOMMU, VFIO_IOMMUFD };
-	const char *hda = "0000:01:00.1";
+	const char *hda = bdf;
+	char sibling[32];
 	struct vfio_dev h;
 	__u16 v;
 
-	if (strcmp(bdf, hda) || !is_device(hda, 0x8086, 0x2668))
-		SKIP(return, "runs on the rig's intel-hda function %s", hda);
+	if (!is_device(hda, 0x8086, 0x2668))
+		SKIP(return, "%s is no intel-hda controller (its WAKEEN shows the reset)", hda);
+	if (!vfio_sysfs_bus_sibling(hda, sibling, sizeof(sibling)))
+		SKIP(return, "%s has no function reset of its own to lose", hda);
 	for (unsigned int i = 0; i < ARRAY_SIZE(modes); i++) {
 		const char *why = vfio_mode_missing(hda, modes[i]);
 
@@ -850,16 +876,17 @@ TEST_F_TIMEOUT(reset, hot_reset_races_with_open_close, 120)
 	} info;
 	const char *other = bdf;
 	unsigned int done = 0, nottys = 0;
+	char sibling[32];
 	pid_t child;
 	int status;
 
 	if (reset_info(self->dev.fd, &info.hdr, sizeof(info)))
 		SKIP(return, "no slot or bus reset for %s", bdf);
 	if (self->dev.mode == VFIO_IOMMUFD) {
-		other = "0000:01:00.1";
-		if (strcmp(bdf, "0000:01:00.0") || !is_device(other, 0x8086, 0x2668))
-			SKIP(return, "iommufd mode: runs on the rig's GPU %s (a cdev binds once)",
-			     "0000:01:00.0");
+		/* A cdev binds once: the child opens and closes the other function. */
+		if (!reset_sibling(self->dev.fd, sibling, sizeof(sibling)))
+			SKIP(return, "iommufd mode: no other function of %s's set to open", bdf);
+		other = sibling;
 	}
 
 	child = fork();

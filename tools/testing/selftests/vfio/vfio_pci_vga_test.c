@@ -311,7 +311,7 @@ TEST_F(vga, blocked_waiter_interrupted)
 {
 	const char *why = vga_absent(&self->dev);
 	struct sigaction sa = { .sa_handler = on_alarm };
-	char target[64], *other = NULL, *list, *tok;
+	char target[64], boot[32], *other = NULL, *list, *tok;
 	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
 	int arb;
 	__u8 b;
@@ -319,7 +319,9 @@ TEST_F(vga, blocked_waiter_interrupted)
 
 	if (why)
 		SKIP(return, "%s", why);
-	list = strdup(env ? env : "0000:00:01.0");
+	if (!env && vfio_sysfs_boot_vga(boot, sizeof(boot)))
+		env = boot;
+	list = strdup(env ? env : "");
 	for (tok = strtok(list, " "); tok; tok = strtok(NULL, " "))
 		if (strcmp(tok, bdf)) {
 			other = tok;

@@ -210,19 +210,71 @@ unsigned int vfio_sysfs_msix_count(const char *bdf)
 	return (sysfs_cfg_word(bdf, pos + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_QSIZE) + 1;
 }
 
-/* Another function on @bdf's bus, from the sysfs directory listing. */
+/*
+ * Walk the PCI functions in sysfs, in name order; @fn returns true to stop
+ * there, and the name is then copied into @buf.  False when none stopped.
+ */
+static bool sysfs_find_dev(bool (*fn)(const char *name, const char *bdf),
+			   const char *bdf, char *buf, size_t len)
+{
+	struct dirent **names;
+	bool found = false;
+	int n = scandir("/sys/bus/pci/devices", &names, NULL, alphasort);
+
+	VFIO_ASSERT(n >= 0, "scan /sys/bus/pci/devices");
+	for (int i = 0; i < n; i++) {
+		if (!found && names[i]->d_name[0] != '.' && fn(names[i]->d_name, bdf)) {
+			snprintf(buf, len, "%s", names[i]->d_name);
+			found = true;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return found;
+}
+
+/* Another function on @bdf's bus ("DDDD:BB:" alike). */
+static bool is_bus_sibling(const char *name, const char *bdf)
+{
+	return !strncmp(name, bdf, 8) && strcmp(name, bdf);
+}
+
+bool vfio_sysfs_bus_sibling(const char *bdf, char *buf, size_t len)
+{
+	return sysfs_find_dev(is_bus_sibling, bdf, buf, len);
+}
+
 static bool sysfs_has_bus_sibling(const char *bdf)
 {
-	struct dirent *e;
-	bool found = false;
-	DIR *d = opendir("/sys/bus/pci/devices");
+	char name[32];
 
-	VFIO_ASSERT(d, "open /sys/bus/pci/devices");
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, bdf, 8) && strcmp(e->d_name, bdf))
-			found = true;
-	closedir(d);
-	return found;
+	return vfio_sysfs_bus_sibling(bdf, name, sizeof(name));
+}
+
+/* Bound to vfio-pci, on another bus and in another IOMMU group than @bdf. */
+static bool is_unrelated_vfio(const char *name, const char *bdf)
+{
+	char drv[64];
+
+	return strncmp(name, bdf, 8) && !vfio_sysfs_driver(name, drv, sizeof(drv)) &&
+	       !strcmp(drv, "vfio-pci") && vfio_sysfs_group(name) != vfio_sysfs_group(bdf);
+}
+
+bool vfio_sysfs_unrelated_vfio_dev(const char *bdf, char *buf, size_t len)
+{
+	return sysfs_find_dev(is_unrelated_vfio, bdf, buf, len);
+}
+
+static bool is_boot_vga(const char *name, const char *unused)
+{
+	unsigned long v;
+
+	return !vfio_sysfs_read_hex(name, "boot_vga", &v) && v == 1;
+}
+
+bool vfio_sysfs_boot_vga(char *buf, size_t len)
+{
+	return sysfs_find_dev(is_boot_vga, NULL, buf, len);
 }
 
 /*

@@ -134,6 +134,17 @@ bool vfio_sysfs_has_reset(const char *bdf);
 bool vfio_sysfs_has_rom(const char *bdf);
 
 /*
+ * Devices a test needs beside the one it was given, found in sysfs (the
+ * first in name order), their names into @buf; false when there is none:
+ * another function on @bdf's bus, which a bus or slot reset of @bdf
+ * resets too; a device bound to vfio-pci on another bus and in another
+ * IOMMU group than @bdf; the boot VGA device (boot_vga reads 1).
+ */
+bool vfio_sysfs_bus_sibling(const char *bdf, char *buf, size_t len);
+bool vfio_sysfs_unrelated_vfio_dev(const char *bdf, char *buf, size_t len);
+bool vfio_sysfs_boot_vga(char *buf, size_t len);
+
+/*
  * VFIO_DEVICE_FLAGS_RESET of @dev, asserted to agree with the PCI core's
  * reset_method (both drivers set it when the reset at open worked, which
  * needs a method): a test may skip on false.
