@@ -4,10 +4,10 @@
 #
 #   make            build drivers/vfio/pci/vfio-pci.ko against KDIR
 #   make check      static checks, the uAPI ABI test and the VM test suite
-#   make run        the demo: a VM in the rig runs its VGA BIOS on an
-#                   assigned card through our driver (screenshot saved);
-#                   DEMO=linux boots Linux in that VM and draws its
-#                   framebuffer console on the card
+#   make run        the demo: a VM in the rig runs the VGA BIOS of a card
+#                   assigned through our driver, then Linux, whose
+#                   bochs-drm draws a framebuffer console on the card
+#                   (screenshot saved); DEMO=seabios stops at the BIOS
 #   make info       boot the rig and print what VFIO reports per device
 #   make install    install the module under /lib/modules/<kver>/updates/
 #                   and run depmod, so that "modprobe vfio-pci" loads ours

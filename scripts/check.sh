@@ -139,7 +139,7 @@ if [ "$driver" = ours ]; then
 	python3 scripts/demo.py "$res/demo/run" --reference scripts/rig/data/seabios-banner-stock.png \
 		>"$res/demo/demo.tap" 2>"$res/demo/demo.log"
 	tail -n 3 "$res/demo/demo.log"
-	# make run DEMO=linux: Linux in the nested VM drives the card with
+	# make run: Linux in the nested VM drives the card with
 	# bochs-drm through its BARs; its banner rows must match the stock
 	# reference.
 	echo "check: the Linux demo (Linux in a nested QEMU, several minutes)"
