@@ -27,6 +27,10 @@
 #   --monitor          keep a QEMU monitor socket at DIR/monitor.sock
 #   --qemu-trace SPEC  -trace SPEC -D DIR/qemu-trace.log
 #   --append ARGS      more kernel command line
+#   --root-vga         a second std VGA on the root bus at 00:08.0, beside
+#                      the boot VGA 00:01.0 (no bridge above it: its own
+#                      enables are its legacy routing; its ROM is its ROM
+#                      BAR, not a shadow copy); not in the default topology
 #   --kmemleak         forget the boot's kmemleak reports before COMMAND and
 #                      scan after it: tap/kmemleak.tap, and any leak lands in
 #                      the guest's dmesg, so it fails the run like a splat
@@ -47,7 +51,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-out="" timeout=900 mem=1536 snoop="" hostfs="" monitor="" trace=""
+out="" timeout=900 mem=1536 snoop="" hostfs="" monitor="" trace="" root_vga=""
 files=() modules="" driver_args="" kmemleak="" append=""
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -63,6 +67,7 @@ while [ $# -gt 0 ]; do
 	--qemu-trace) trace=$2; shift 2 ;;
 	--kmemleak) kmemleak=1; shift ;;
 	--append) append="$append $2"; shift 2 ;;
+	--root-vga) root_vga=1; shift ;;
 	--) shift; break ;;
 	*) echo "vm.sh: unknown option $1" >&2; exit 64 ;;
 	esac
@@ -124,6 +129,23 @@ echo RIG-TEST-END kmemleak 0
 exit \$rc"
 fi
 
+# --root-vga: SeaBIOS runs the VGA BIOS of the first VGA card in bus
+# order (00:01.0, the arbiter's boot VGA) but enables the decode of every
+# card, and x86's pci_fixup_video() takes each root-bus VGA that decodes
+# for the boot card while the arbiter has none yet: 00:08.0's ROM would be
+# "shadowed" at 0xc0000, never read through its ROM BAR.  So the guest
+# enumerates it again, with the boot VGA known.  The arbiter books a card
+# that no bridge routes as "no bridge control" only when a card behind a
+# bridge is added after it, as at boot: 01:00.0 goes and comes back too
+# (its audio function stays, so that the two share their IOMMU group).
+if [ -n "$root_vga" ]; then
+	cmd="for d in 0000:01:00.0 0000:00:08.0; do
+	echo 1 >/sys/bus/pci/devices/\$d/remove
+done
+echo 1 >/sys/bus/pci/rescan
+( $cmd )"
+fi
+
 {
 	printf 'RIG_DRIVER=%q\n' "$driver"
 	printf 'RIG_DRIVER_ARGS=%q\n' "$driver_args"
@@ -157,6 +179,7 @@ topology=(
 	-device "nvme,id=sriovpf,bus=rp4,addr=00.0,serial=rigpf0,subsys=sriovsub,sriov_max_vfs=1,sriov_vq_flexible=2,sriov_vi_flexible=1,max_ioqpairs=4,msix_qsize=4"
 )
 extra=()
+[ -n "$root_vga" ] && extra+=(-device "VGA,id=rootvga,bus=pcie.0,addr=08.0")
 if [ -n "$hostfs" ]; then
 	extra+=(-fsdev local,id=hostroot,path=/,security_model=none,readonly=on
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot,bus=pcie.0,addr=10.0)
