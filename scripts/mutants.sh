@@ -66,6 +66,9 @@ for m in "${list[@]}"; do
 		echo "not ok $n $name: does not build (see $dir/build.log)"
 		continue
 	fi
+	# "rig:" adds vm.sh options (a topology option such as --root-vga).
+	read -ra rigopts <<<"$(field rig "$m")"
+	vmopts+=("${rigopts[@]}")
 	tests=$(field tests "$m")
 	env "${vmenv[@]}" OUR_KO="$dir/tree/drivers/vfio/pci/vfio-pci.ko" RIG_TESTS="$tests" \
 		RIG_DEVICES="$(field devices "$m")" VM_TIMEOUT=1500 \
