@@ -307,11 +307,13 @@ static int __vfio_pci_msi_set(struct vfio_pci_dev *vpdev,
 	/*
 	 * The caller checked the range against a count read before irq.lock
 	 * was taken.  An enabled index is bounded by its own state; a new one
-	 * by one more reading, which then sizes that state.
+	 * by one more reading, which then sizes that state.  A vector past an
+	 * enabled index's table is -ERANGE, as the MSI layer answers a
+	 * dynamic MSI-X allocation past the table it enabled.
 	 */
 	if (irqs->type == hdr->index) {
 		if (!vfio_pci_msi_in_range(hdr, irqs->nvec))
-			return -EINVAL;
+			return -ERANGE;
 		return vfio_pci_vectors_set(vpdev, hdr->start, hdr->count, fds);
 	}
 	total = vfio_pci_msi_count(vpdev, hdr->index);
@@ -339,9 +341,10 @@ static int __vfio_pci_msi_set(struct vfio_pci_dev *vpdev,
  * Return: 0; -ENOTTY for MASK and UNMASK; -EINVAL while another index is
  * in use, for loopback or disable of an index not in use, for eventfds
  * with count 0, for a vector past those enabled where the index cannot
- * grow in place, and for a vector past the table as it was when the index
- * was enabled (the device may have grown it since: disable and enable
- * again); -EIO when the MSI-X table moved since the device was opened;
+ * grow in place; -ERANGE for a vector past the table as it was when the
+ * index was enabled (the device may have grown it since: disable and
+ * enable again); -EIO when the MSI-X table moved since the device was
+ * opened;
  * -EBADF/-EINVAL for an fd that is not an eventfd; what the PCI core says
  * when vectors cannot be allocated (-ENOSPC).
  */
