@@ -160,6 +160,12 @@ fi
 # bridge; last, an SR-IOV physical function (an NVMe controller that can
 # enable one VF) behind a port of its own, after every other bus so that
 # the BDFs above stay what they were (it is 05:00.0, its VF 05:00.1).
+# Its MSI-X Table Size is the owner's to change: 1 private interrupt and
+# 31 flexible ones, which an NVMe Virtualization Management command hands
+# to the PF or takes back, effective at its next function reset (QEMU 7.2
+# wants msix_qsize - sriov_vi_flexible >= 1 and sriov_vi_flexible >=
+# sriov_max_vfs), so that the table swings between 1 and 32 entries
+# (vfio_pci_msix_resize_test).
 topology=(
 	-device "intel-iommu,intremap=on,caching-mode=on$snoop"
 	-device VGA,bus=pcie.0,addr=01.0
@@ -176,7 +182,7 @@ topology=(
 	-device cirrus-vga,id=cirrus,bus=br1,addr=01.0
 	-device pcie-root-port,id=rp4,bus=pcie.0,addr=07.0,chassis=4,slot=4
 	-device nvme-subsys,id=sriovsub,nqn=vfio-vga-rig-sriov
-	-device "nvme,id=sriovpf,bus=rp4,addr=00.0,serial=rigpf0,subsys=sriovsub,sriov_max_vfs=1,sriov_vq_flexible=2,sriov_vi_flexible=1,max_ioqpairs=4,msix_qsize=4"
+	-device "nvme,id=sriovpf,bus=rp4,addr=00.0,serial=rigpf0,subsys=sriovsub,sriov_max_vfs=1,sriov_vq_flexible=2,sriov_vi_flexible=31,max_ioqpairs=4,msix_qsize=32"
 )
 extra=()
 [ -n "$root_vga" ] && extra+=(-device "VGA,id=rootvga,bus=pcie.0,addr=08.0")
