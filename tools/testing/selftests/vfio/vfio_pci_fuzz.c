@@ -29,6 +29,13 @@
  * Rig safety: the edu device's DMA registers (BAR0 0x80-0x9f) are never
  * written, by pwrite or by ioeventfd, on any device fd (fds get reused
  * under the races): QEMU aborts on random DMA.  Mappings are only read.
+ *
+ * An NVMe controller that takes flexible interrupt resources (the rig's
+ * SR-IOV PF 05:00.0) is the device's owner's way to change its MSI-X Table
+ * Size: given one, the fuzzer now and then hands it a random number of
+ * them through its admin queue and resets it (MSIX_RESIZE), so that the
+ * table grows and shrinks between the other calls, under enabled indexes
+ * too.  The allocation it had is given back at the end.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -41,7 +48,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-#include "vfio_util.h"
+#include "vfio_nvme.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
@@ -66,6 +73,10 @@
 #define EDU_DMA_START		0x80
 #define EDU_DMA_END		0xa0
 
+#define NVME_CLASS		0x010802
+/* The admin queues of the Nth device: far from anything else mapped. */
+#define FUZZ_NVME_IOVA(n)	(0x40000000ULL + (n) * 0x10000ULL)
+
 enum fuzz_op {
 	OP_GET_INFO,
 	OP_GET_REGION_INFO,
@@ -83,6 +94,7 @@ enum fuzz_op {
 	OP_MUNMAP,
 	OP_EVENTFD,
 	OP_REOPEN,
+	OP_MSIX_RESIZE,	/* last: a run without an NVMe PF draws as before */
 	OP_NR,
 };
 
@@ -107,6 +119,8 @@ static struct {
 	[OP_MUNMAP]		= { "munmap",			40 },
 	[OP_EVENTFD]		= { "eventfd",			60 },
 	[OP_REOPEN]		= { "close+reopen",		6 },
+	/* Off unless a device can resize (main); a reset each, like RESET. */
+	[OP_MSIX_RESIZE]	= { "MSIX_RESIZE",		0 },
 };
 
 struct fuzz_region {
@@ -128,6 +142,20 @@ struct fuzz_dev {
 	 */
 	__u64 targets[FUZZ_NR_TARGETS];
 	unsigned int nr_targets;
+	struct fuzz_nvme *nvme;		/* NULL: no MSI-X resize on this one */
+};
+
+/*
+ * An NVMe PF whose MSI-X table the fuzzer resizes, in memory shared by
+ * every process: one admin command at a time under @lock.
+ */
+struct fuzz_nvme {
+	pthread_mutex_t lock;
+	struct vfio_nvme nvme;
+	struct vfio_dev dev;		/* for main(); workers use a copy */
+	__u16 cntlid;
+	unsigned int flexible;		/* the most flexible VIs it can take */
+	unsigned int orig;		/* what it had, given back at the end */
 };
 
 /* Set up by main() before the workers start; read-only afterwards but fd. */
@@ -629,6 +657,57 @@ static int op_reopen(struct fuzz_worker *w, struct fuzz_dev *d)
 	return result(close(fd));
 }
 
+/*
+ * Hand an NVMe PF @nr flexible VIs and reset it: its MSI-X Table Size
+ * changes at that reset.  @dev's fd may be one of a worker's; the NVMe
+ * status or -errno.
+ */
+static int nvme_resize(struct fuzz_nvme *fn, struct vfio_dev *dev, unsigned int nr)
+{
+	int ret;
+
+	/* Robust: a worker killed while holding it blocks nobody. */
+	if (pthread_mutex_lock(&fn->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&fn->lock);
+	fn->nvme.dev = dev;
+	ret = __vfio_nvme_enable(&fn->nvme) ?:
+	      vfio_nvme_virt_mgmt(&fn->nvme, NVME_VIRT_ACT_PRI_ALLOC, NVME_VIRT_RT_VI,
+				  fn->cntlid, nr, NULL);
+	__vfio_nvme_disable(&fn->nvme);
+	if (!ret)
+		ret = __vfio_ioctl(dev->fd, VFIO_DEVICE_RESET, NULL);
+	pthread_mutex_unlock(&fn->lock);
+	return ret;
+}
+
+/* The devices whose table MSIX_RESIZE resizes, whatever device it drew. */
+static int resizable[FUZZ_MAX_DEVS];
+static int nr_resizable;
+
+static int op_msix_resize(struct fuzz_worker *w, struct fuzz_dev *d)
+{
+	struct fuzz_nvme *fn;
+	struct vfio_dev dev;
+	unsigned int nr;
+	int ret;
+
+	if (!nr_resizable)
+		return FUZZ_RES_OTHER;
+	d = &devs[resizable[rnd_below(w, nr_resizable)]];
+	fn = d->nvme;
+	/* The extremes half of the time: the largest swing. */
+	nr = rnd_below(w, fn->flexible + 1);
+	if (one_in(w, 2))
+		nr = one_in(w, 2) ? 0 : fn->flexible;
+	dev = fn->dev;
+	dev.fd = dev_fd(d);
+	ret = nvme_resize(fn, &dev, nr);
+	if (ret > 0)		/* the controller refused: not the driver's answer */
+		return FUZZ_RES_OTHER;
+	errno = -ret;
+	return result(ret);
+}
+
 typedef int (*fuzz_fn)(struct fuzz_worker *w, struct fuzz_dev *d);
 
 static const fuzz_fn fns[OP_NR] = {
@@ -648,6 +727,7 @@ static const fuzz_fn fns[OP_NR] = {
 	[OP_MUNMAP]		= op_munmap,
 	[OP_EVENTFD]		= op_eventfd,
 	[OP_REOPEN]		= op_reopen,
+	[OP_MSIX_RESIZE]	= op_msix_resize,
 };
 
 static enum fuzz_op rnd_op(struct fuzz_worker *w)
@@ -841,6 +921,83 @@ static void find_targets(struct fuzz_dev *d)
 		add_target(d, VFIO_PCI_ROM_REGION_INDEX, rom->size);
 }
 
+static struct fuzz_nvme *nvmes;	/* FUZZ_MAX_DEVS of them, shared */
+
+static bool is_nvme(const char *bdf)
+{
+	unsigned long class;
+
+	return !vfio_sysfs_read_hex(bdf, "class", &class) && class == NVME_CLASS;
+}
+
+/*
+ * Can the fuzzer resize @d's MSI-X table?  Its admin queue goes in the
+ * container of its group (@g), and its answers decide: Primary Controller
+ * Capabilities with flexible VIs, and a flexible allocation accepted.
+ */
+static const char *setup_resize(struct fuzz_dev *d, int g)
+{
+	struct fuzz_nvme *fn = &nvmes[nr_devs];
+	pthread_mutexattr_t attr;
+	static char why[64];
+	void *id;
+	int ret;
+
+	fn->dev = (struct vfio_dev) {
+		.fd = d->fd, .group_fd = d->group_fd, .container_fd = container_fds[g],
+		.iommufd = -1, .mode = VFIO_TYPE1v2_IOMMU,
+	};
+	snprintf(fn->dev.bdf, sizeof(fn->dev.bdf), "%s", d->bdf);
+	if (__vfio_nvme_init(&fn->nvme, &fn->dev, FUZZ_NVME_IOVA(nr_devs)))
+		return "cannot map an admin queue";
+	id = vfio_nvme_data(&fn->nvme);
+	ret = __vfio_nvme_enable(&fn->nvme) ?:
+	      vfio_nvme_identify(&fn->nvme, NVME_ID_CNS_CTRL);
+	fn->cntlid = vfio_nvme_le16(id, NVME_ID_CTRL_CNTLID);
+	ret = ret ?: vfio_nvme_identify(&fn->nvme, NVME_ID_CNS_PRI_CTRL_CAP);
+	fn->orig = vfio_nvme_le16(id, NVME_PCC_VIRFAP);
+	fn->flexible = vfio_nvme_le32(id, NVME_PCC_VIFRT) - vfio_nvme_le32(id, NVME_PCC_VIRFA);
+	ret = ret ?: vfio_nvme_virt_mgmt(&fn->nvme, NVME_VIRT_ACT_PRI_ALLOC,
+					 NVME_VIRT_RT_VI, fn->cntlid, fn->orig, NULL);
+	__vfio_nvme_disable(&fn->nvme);
+	if (ret || !fn->flexible) {
+		vfio_nvme_fini(&fn->nvme);
+		if (!ret)
+			return "no flexible VIs";
+		snprintf(why, sizeof(why), "no flexible VI allocation (%s %d)",
+			 ret < 0 ? "errno" : "NVMe status", ret < 0 ? -ret : ret);
+		return why;
+	}
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&fn->lock, &attr);
+	d->nvme = fn;
+	resizable[nr_resizable++] = nr_devs;
+	ops[OP_MSIX_RESIZE].weight = 2;
+	return NULL;
+}
+
+/* The allocation each resized PF had, given back through a new device fd. */
+static void restore_resized(void)
+{
+	for (int i = 0; i < nr_devs; i++) {
+		struct fuzz_nvme *fn = devs[i].nvme;
+		int ret;
+
+		if (!fn)
+			continue;
+		fn->dev.fd = ioctl(devs[i].group_fd, VFIO_GROUP_GET_DEVICE_FD, devs[i].bdf);
+		ret = fn->dev.fd < 0 ? -errno : nvme_resize(fn, &fn->dev, fn->orig);
+		if (ret)
+			printf("# %s: %u flexible VIs not given back: %d\n", devs[i].bdf,
+			       fn->orig, ret);
+		vfio_nvme_fini(&fn->nvme);
+		if (fn->dev.fd >= 0)
+			close(fn->dev.fd);
+	}
+}
+
 static int open_dev(const char *bdf)
 {
 	static int group_nums[FUZZ_MAX_GROUPS];
@@ -876,6 +1033,12 @@ static int open_dev(const char *bdf)
 		}
 	}
 	find_targets(d);
+	if (is_nvme(bdf)) {
+		const char *why = setup_resize(d, g);
+
+		printf("# %s: NVMe, %s\n", bdf,
+		       why ? why : "its MSI-X table resized between calls");
+	}
 	if (d->edu) {
 		/* Where BAR0 is, and where it would be by convention. */
 		edu_bar0[nr_edu_bar0++] = 0;
@@ -898,7 +1061,7 @@ static const char *errname(int res)
 		{ ENOTTY, "ENOTTY" }, { EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" },
 		{ ESPIPE, "ESPIPE" }, { ERANGE, "ERANGE" }, { EOVERFLOW, "EOVERFLOW" },
 		{ 524, "ENOTSUPP(kernel-internal)" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ ETIMEDOUT, "ETIMEDOUT" },
+		{ ETIMEDOUT, "ETIMEDOUT" }, { EPROTO, "EPROTO" },
 		{ EMSGSIZE, "EMSGSIZE" }, { EDEADLK, "EDEADLK" },
 	};
 
@@ -967,7 +1130,12 @@ int main(int argc, char *argv[])
 	printf("# seed %llu (replay with FUZZ_SEED=%llu)\n",
 	       (unsigned long long)seed, (unsigned long long)seed);
 
-	skip_ops(getenv("FUZZ_SKIP"));
+	nvmes = mmap(NULL, sizeof(*nvmes) * FUZZ_MAX_DEVS, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (nvmes == MAP_FAILED) {
+		printf("not ok 1 fuzz # out of memory\n");
+		return 1;
+	}
 	if (argc < 2 && vfio_selftests_bdf())
 		argv[argc++] = (char *)vfio_selftests_bdf();
 	for (int i = 1; i < argc && nr_devs < FUZZ_MAX_DEVS; i++) {
@@ -979,6 +1147,8 @@ int main(int argc, char *argv[])
 			printf("# %s: fd %d%s\n", argv[i], devs[nr_devs - 1].fd,
 			       devs[nr_devs - 1].edu ? " (edu: DMA registers spared)" : "");
 	}
+	/* After the devices: FUZZ_SKIP=MSIX_RESIZE holds against setup_resize(). */
+	skip_ops(getenv("FUZZ_SKIP"));
 	if (!nr_devs) {
 		printf("ok 1 fuzz # SKIP no device to fuzz (usage: %s BDF...)\n", argv[0]);
 		return 4;
@@ -1030,6 +1200,7 @@ int main(int argc, char *argv[])
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	restore_resized();
 	/* ERESTARTSYS and friends never reach userspace from a sound driver. */
 	if (report(seed, t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9, &total))
 		failed = 1;
