@@ -16,6 +16,8 @@
  *                              the table to its full size: loopback and
  *                              eventfds past vector 0
  *   shrunk_under_enabled_index enable 4 vectors, shrink the table to 1
+ *   grown_table_out_of_reach   the table grown since open, then enabled:
+ *                              every entry of it out of pread's reach
  *   set_irqs_races_resize      the owner resizes and resets in one thread
  *                              while another makes SET_IRQS calls
  *
@@ -298,6 +300,46 @@ TEST_F(msix_resize, grown_under_enabled_index)
 	ASSERT_EQ(0, disable(&pf->dev));
 	close(efd);
 	close(other);
+}
+
+/*
+ * The table as the device was opened with it (one entry), grown by the
+ * owner, then MSI-X enabled: the PCI core writes the host's messages into
+ * the grown table, so every entry of it is out of the user's reach
+ * (all-ones to pread), not just the one entry measured at open.  Stock
+ * measures the table at open only: it reads the grown entries.
+ */
+TEST_F(msix_resize, grown_table_out_of_reach)
+{
+	int efd = vfio_eventfd_new();
+	struct pf *pf = &self->pf;
+	unsigned char cfg[256];
+	unsigned int pos, big, bir, i;
+	__u32 table, val;
+
+	resize(_metadata, pf, 0);
+	pf_close(pf);
+	ASSERT_EQ(0, pf_open(pf, variant->iommu_mode));
+	ASSERT_EQ(pf->private, vfio_sysfs_msix_count(bdf));
+	big = resize(_metadata, pf, pf->flexible);
+	ASSERT_EQ(0, set_efd(&pf->dev, 0, efd));
+
+	ASSERT_EQ((int)sizeof(cfg), vfio_sysfs_read_config(bdf, cfg, sizeof(cfg)));
+	pos = vfio_cfg_find_cap(cfg, PCI_CAP_ID_MSIX);
+	ASSERT_NE(0, pos);
+	memcpy(&table, cfg + pos + PCI_MSIX_TABLE, sizeof(table));
+	bir = table & PCI_MSIX_TABLE_BIR;
+	for (i = 0; i < big; i++) {
+		__u64 off = (table & PCI_MSIX_TABLE_OFFSET) + i * PCI_MSIX_ENTRY_SIZE;
+
+		ASSERT_EQ(4, __vfio_region_read(&pf->dev, bir, off + PCI_MSIX_ENTRY_VECTOR_CTRL,
+						&val, 4));
+		if (vfio_driver_is_stock() && i >= pf->private)
+			continue;	/* stock reads the device's entry */
+		ASSERT_EQ(~0U, val) TH_LOG("entry %u of %u reads %#x", i, big, val);
+	}
+	ASSERT_EQ(0, disable(&pf->dev));
+	close(efd);
 }
 
 /*
