@@ -31,6 +31,10 @@
 #                      the boot VGA 00:01.0 (no bridge above it: its own
 #                      enables are its legacy routing; its ROM is its ROM
 #                      BAR, not a shadow copy); not in the default topology
+#   --big-bar          add a device with a 1 GiB memory BAR: ivshmem-plain
+#                      (BAR 2 backed by 1 GiB of the host's memory) behind a
+#                      root port of its own, 0000:06:00.0 (not in the
+#                      default topology)
 #   --kmemleak         forget the boot's kmemleak reports before COMMAND and
 #                      scan after it: tap/kmemleak.tap, and any leak lands in
 #                      the guest's dmesg, so it fails the run like a splat
@@ -52,7 +56,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
 out="" timeout=900 mem=1536 snoop="" hostfs="" monitor="" trace="" root_vga=""
-files=() modules="" driver_args="" kmemleak="" append=""
+files=() modules="" driver_args="" kmemleak="" append="" big_bar=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
@@ -66,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--monitor) monitor=1; shift ;;
 	--qemu-trace) trace=$2; shift 2 ;;
 	--kmemleak) kmemleak=1; shift ;;
+	--big-bar) big_bar=1; shift ;;
 	--append) append="$append $2"; shift 2 ;;
 	--root-vga) root_vga=1; shift ;;
 	--) shift; break ;;
@@ -189,6 +194,15 @@ extra=()
 if [ -n "$hostfs" ]; then
 	extra+=(-fsdev local,id=hostroot,path=/,security_model=none,readonly=on
 		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot,bus=pcie.0,addr=10.0)
+fi
+# A BAR of 1 GiB, so that mappings of it can take PUD entries: ivshmem's
+# BAR 2 is 64-bit prefetchable memory and its root port's prefetchable
+# window goes above 4 GiB, inside q35's 64-bit PCI hole (32 GiB by
+# default).  Its bus number follows every bus above (06:00.0).
+if [ -n "$big_bar" ]; then
+	extra+=(-object memory-backend-ram,id=bigbar,size=1G
+		-device pcie-root-port,id=rp5,bus=pcie.0,addr=09.0,chassis=5,slot=5
+		-device ivshmem-plain,id=bigbar0,memdev=bigbar,bus=rp5,addr=00.0)
 fi
 [ -n "$monitor" ] && extra+=(-monitor "unix:$out/monitor.sock,server,nowait")
 [ -n "$trace" ] && extra+=(-trace "$trace" -D "$out/qemu-trace.log")
