@@ -6,7 +6,8 @@
 # Build the rig's initramfs: static busybox, the VFIO modules of the
 # installed kernel KVER (decompressed, with their dependencies, in load
 # order), the stock vfio-pci modules, our vfio-pci.ko (if built), the
-# file CONFIG as /rig/config, and the contents of each FILE-TREE directory
+# file CONFIG as /rig/config, the kernel's build configuration as
+# /boot/config-KVER, and the contents of each FILE-TREE directory
 # copied under /rig.
 #
 # Environment: KMODDIR=DIR/lib/modules/KVER takes the modules from another
@@ -88,6 +89,16 @@ if [ -d "$kbuild" ]; then
 	) 9>"$tm/.lock" && cp "$tm/vfio_pci_foreign.ko" "$root/rig/modules/" ||
 		echo "mkinitramfs: the test modules do not build for $kver (see $tm/build.log)" >&2
 fi
+
+# The kernel's build configuration as /boot/config-KVER, where tests look
+# up what the kernel offers (huge PFN mappings) as on an installed system.
+for c in "$kbuild/.config" "/boot/config-$kver"; do
+	if [ -r "$c" ]; then
+		mkdir -p "$root/boot"
+		cp "$c" "$root/boot/config-$kver"
+		break
+	fi
+done
 
 ours=${OUR_KO:-$top/drivers/vfio/pci/vfio-pci.ko}
 [ -f "$ours" ] && cp "$ours" "$root/rig/vfio-pci.ko"
