@@ -4,9 +4,11 @@
  *
  * Reads and writes go through a kernel mapping of the BAR, split into
  * naturally aligned pieces of up to 8 bytes (4 for I/O BARs).  Memory BARs
- * can also be mmapped; the mapping is filled page by page at fault time so
- * that it can be zapped whenever the user turns memory decode off, after
- * which faults raise SIGBUS until decode is back (see vfio_pci_dev.c).
+ * can also be mmapped; the mapping is filled at fault time, one page or,
+ * where the kernel maps PFNs with huge entries, one PMD or PUD entry at a
+ * time, so that it can be zapped whenever the user turns memory decode
+ * off, after which faults raise SIGBUS until decode is back (see
+ * vfio_pci_dev.c).
  *
  * The MSI-X table lives in a BAR and holds the messages the host composed
  * for the device's vectors.  Which bytes of a BAR the user reaches is
@@ -25,6 +27,7 @@
 #include <linux/msi.h>
 #include <linux/cleanup.h>
 #include <linux/pci.h>
+#include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -506,30 +509,83 @@ static ssize_t vfio_pci_bar_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 	return done;
 }
 
-static vm_fault_t vfio_pci_bar_fault(struct vm_fault *vmf)
+/* One entry of @order at the fault: a PTE, or a PMD or PUD leaf. */
+static vm_fault_t vfio_pci_bar_insert(struct vm_fault *vmf, unsigned long pfn,
+				      unsigned int order)
+{
+	/* A write fault on a read-only leaf (after mprotect) makes it writable. */
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	pfn_t dev_pfn = __pfn_to_pfn_t(pfn, PFN_DEV);
+
+	if (!order)
+		return vmf_insert_pfn(vmf->vma, vmf->address, pfn);
+	if (order == PMD_ORDER && vfio_pci_pfnmap_order(PMD_ORDER))
+		return vmf_insert_pfn_pmd(vmf, dev_pfn, write);
+	if (order == PUD_ORDER && vfio_pci_pfnmap_order(PUD_ORDER))
+		return vmf_insert_pfn_pud(vmf, dev_pfn, write);
+	return VM_FAULT_FALLBACK;
+}
+
+/**
+ * vfio_pci_bar_huge_fault - fill a BAR mapping at a fault
+ * @vmf: the fault
+ * @order: the entry the kernel asks for: 0 (a page), PMD_ORDER or PUD_ORDER
+ *
+ * An entry of @order maps the naturally aligned 2^@order pages around the
+ * faulting address, all at once.  It is inserted only when that range lies
+ * inside the VMA, its BAR offset and its PFN are aligned to @order, the
+ * kernel maps PFNs at that order (vfio_pci_pfnmap_order()), and
+ * vfio_pci_bar_reach() lets the user reach every page of it: a huge entry
+ * never covers a page of a hole.  Otherwise the kernel is told to try a
+ * smaller order (VM_FAULT_FALLBACK), down to the one page.  Memory decode
+ * off and a low power state raise SIGBUS at every order; the zaps that
+ * enforce them (unmap_mapping_range()) take huge entries down whole, and
+ * the next access faults here again.
+ *
+ * Return: VM_FAULT_NOPAGE (or the insert's error), VM_FAULT_FALLBACK or
+ * VM_FAULT_SIGBUS.
+ */
+static vm_fault_t vfio_pci_bar_huge_fault(struct vm_fault *vmf,
+					  unsigned int order)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct vfio_pci_dev *vpdev = vma->vm_private_data;
-	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX((u64)vmf->pgoff << PAGE_SHIFT);
-	u64 pgoff = vmf->pgoff & (VFIO_PCI_OFFSET_MASK >> PAGE_SHIFT);
+	unsigned long size = PAGE_SIZE << order;
+	unsigned long addr = ALIGN_DOWN(vmf->address, size);
+	u64 off = (u64)(vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT))
+		  << PAGE_SHIFT;
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(off);
+	u64 pos = off & VFIO_PCI_OFFSET_MASK;
 	unsigned long pfn;
 	vm_fault_t ret;
 
-	pfn = (pci_resource_start(vpdev->pdev, index) >> PAGE_SHIFT) + pgoff;
+	if (order && (!vfio_pci_pfnmap_order(order) ||
+		      addr < vma->vm_start || vma->vm_end - addr < size))
+		return VM_FAULT_FALLBACK;
+	pfn = PHYS_PFN(pci_resource_start(vpdev->pdev, index) + pos);
+	if (!IS_ALIGNED(pos, size) || !IS_ALIGNED(pfn, 1UL << order))
+		return VM_FAULT_FALLBACK;
 
 	down_read(&vpdev->memory_lock);
-	if (vpdev->mem_enabled && !vpdev->pm_low_power &&
-	    !vfio_pci_bar_now_hole(vpdev, index, pgoff << PAGE_SHIFT, PAGE_SIZE,
-				   VFIO_PCI_REACH_PAGES))
-		ret = vmf_insert_pfn(vma, vmf->address, pfn);
-	else
+	if (!vpdev->mem_enabled || vpdev->pm_low_power)
 		ret = VM_FAULT_SIGBUS;
+	else if (vfio_pci_bar_now_hole(vpdev, index, pos, size,
+				       VFIO_PCI_REACH_PAGES))
+		ret = order ? VM_FAULT_FALLBACK : VM_FAULT_SIGBUS;
+	else
+		ret = vfio_pci_bar_insert(vmf, pfn, order);
 	up_read(&vpdev->memory_lock);
 	return ret;
 }
 
+static vm_fault_t vfio_pci_bar_fault(struct vm_fault *vmf)
+{
+	return vfio_pci_bar_huge_fault(vmf, 0);
+}
+
 static const struct vm_operations_struct vfio_pci_bar_vm_ops = {
 	.fault = vfio_pci_bar_fault,
+	.huge_fault = vfio_pci_bar_huge_fault,
 };
 
 static int vfio_pci_bar_mmap(struct vfio_pci_dev *vpdev, unsigned int index,

@@ -13,6 +13,7 @@
 #include <linux/irqbypass.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/pgtable.h>
 #include <linux/rwsem.h>
 #include <linux/uaccess.h>
 #include <linux/spinlock.h>
@@ -373,6 +374,28 @@ void vfio_pci_bar_release(struct vfio_pci_dev *vpdev);
 int vfio_pci_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
 		       unsigned int width, int fd);
 void vfio_pci_ioeventfd_release(struct vfio_pci_dev *vpdev);
+
+/**
+ * vfio_pci_pfnmap_order - can the kernel map a BAR with entries of @order?
+ * @order: a page table order: 0, PMD_ORDER or PUD_ORDER
+ *
+ * Pages always; PMD and PUD leaves where the architecture maps PFNs with
+ * them (CONFIG_ARCH_SUPPORTS_PMD_PFNMAP, CONFIG_ARCH_SUPPORTS_PUD_PFNMAP:
+ * transparent huge pages, which PREEMPT_RT lacks).  A constant for each
+ * order, so that the huge inserts compile out where the kernel has none.
+ *
+ * Return: true when a mapping may hold entries of @order.
+ */
+static inline bool vfio_pci_pfnmap_order(unsigned int order)
+{
+	if (!order)
+		return true;
+	if (order == PMD_ORDER)
+		return IS_ENABLED(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP);
+	if (order == PUD_ORDER)
+		return IS_ENABLED(CONFIG_ARCH_SUPPORTS_PUD_PFNMAP);
+	return false;
+}
 
 /* vfio_pci_rom.c */
 extern const struct vfio_pci_region_ops vfio_pci_rom_region_ops;
