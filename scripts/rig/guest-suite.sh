@@ -90,6 +90,7 @@ vfio_pci_probe_test 0000:05:00.0
 vfio_pci_pm_test all
 vfio_pci_sriov_test 0000:05:00.0
 vfio_pci_msix_resize_test 0000:05:00.0
+vfio_pci_huge_test all
 vgaarb-top 0000:01:00.0
 ${FUZZ_CALLS:+vfio_pci_fuzz together}
 ${FAIL_NTH:+vfio_pci_fail_nth all}

@@ -13,7 +13,9 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <linux/iommufd.h>
 
 #include "vfio_util.h"
@@ -904,4 +906,79 @@ int vfio_vgaarb_stats(const char *bdf, struct vfio_vgaarb_stats *st)
 	}
 	fclose(f);
 	return 0;
+}
+
+int vfio_kconfig(const char *name)
+{
+	char path[PATH_MAX], line[256];
+	size_t len = strlen(name);
+	struct utsname u;
+	int val = 'n';
+	FILE *f;
+
+	if (uname(&u))
+		return 0;
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == '=') {
+			val = line[len + 1];
+			break;
+		}
+	fclose(f);
+	return val;
+}
+
+const char *vfio_huge_pfnmap_missing(unsigned long size)
+{
+	const char *opt = size == 1UL << 30 ? "CONFIG_ARCH_SUPPORTS_PUD_PFNMAP" :
+			  size == 1UL << 21 ? "CONFIG_ARCH_SUPPORTS_PMD_PFNMAP" : NULL;
+	static char why[128];
+	int val;
+
+	if (!opt)
+		return "no page table leaf of that size";
+	val = vfio_kconfig(opt);
+	if (val == 'y')
+		return NULL;
+	if (val) {
+		snprintf(why, sizeof(why), "kernel without %s", opt);
+		return why;
+	}
+#ifdef __x86_64__
+	/* 6.12's x86-64 selects both with CONFIG_TRANSPARENT_HUGEPAGE. */
+	if (access("/sys/kernel/mm/transparent_hugepage", F_OK))
+		return "kernel without transparent huge pages (no sysfs transparent_hugepage)";
+	return NULL;
+#else
+	snprintf(why, sizeof(why), "no kernel config to tell %s", opt);
+	return why;
+#endif
+}
+
+void *vfio_mmap_aligned(struct vfio_dev *dev, __u64 offset, size_t len,
+			size_t align, size_t skew, int prot)
+{
+	size_t span = len + align + skew;
+	char *res, *at, *p;
+	int err;
+
+	res = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED)
+		return MAP_FAILED;
+	at = (char *)(((uintptr_t)res + align - 1) & ~(uintptr_t)(align - 1)) + skew;
+	p = mmap(at, len, prot, MAP_SHARED | MAP_FIXED, dev->fd, offset);
+	if (p == MAP_FAILED) {
+		err = errno;
+		munmap(res, span);
+		errno = err;
+		return MAP_FAILED;
+	}
+	if (at > res)
+		munmap(res, at - res);
+	if (res + span > at + len)
+		munmap(at + len, res + span - (at + len));
+	return p;
 }

@@ -265,6 +265,32 @@ int vfio_vgaarb_stats(const char *bdf, struct vfio_vgaarb_stats *st);
 int vfio_kmsg_open(void);
 bool vfio_kmsg_grep(int fd, const char *needle);
 
+/*
+ * The running kernel's build configuration, from /boot/config-RELEASE
+ * (the rig puts its kernel's there): 'y', 'm' or 'n' for option @name
+ * ("CONFIG_..."), or 0 when no configuration can be read.
+ */
+int vfio_kconfig(const char *name);
+
+/*
+ * NULL when the running kernel can map PFNs with page table leaves of
+ * @size bytes (2 MiB: PMD, 1 GiB: PUD), which is what lets a BAR mapping
+ * take huge entries; else why not, for a SKIP.  Asked of the kernel's
+ * configuration (CONFIG_ARCH_SUPPORTS_PMD_PFNMAP, ..._PUD_PFNMAP), or,
+ * without one, of sysfs: x86-64 has both exactly when it has transparent
+ * huge pages (/sys/kernel/mm/transparent_hugepage).
+ */
+const char *vfio_huge_pfnmap_missing(unsigned long size);
+
+/*
+ * mmap @len bytes at region offset @offset of @dev (MAP_SHARED, @prot) at
+ * an address @skew bytes past a multiple of @align, a power of two:
+ * address space is reserved with room to spare, mapped over and trimmed.
+ * MAP_FAILED (and errno) on failure.
+ */
+void *vfio_mmap_aligned(struct vfio_dev *dev, __u64 offset, size_t len,
+			size_t align, size_t skew, int prot);
+
 /* Config space through the config region. */
 __u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width);
 void vfio_cfg_write(struct vfio_dev *dev, unsigned int off, unsigned int width,
