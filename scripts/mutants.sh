@@ -5,9 +5,10 @@
 # must catch.  Each scripts/mutants/NAME.mutant says which file to break
 # and how (a perl substitution that must change the file), and which
 # selftests are meant to catch it (RIG_TESTS lines for guest-suite.sh,
-# and the devices to bind).  For each mutant: copy the driver, apply the
-# breakage, build the module against KDIR, boot the rig with it and run
-# the killers.  A mutant is killed when any of their results fails (or
+# the devices to bind, and "rig:" options of vm.sh, such as --big-bar,
+# for a device the default topology lacks).  For each mutant: copy the
+# driver, apply the breakage, build the module against KDIR, boot the rig
+# with it and run the killers.  A mutant is killed when any of their results fails (or
 # the guest splats); a survivor is a hole in the suite.  A breakage that
 # no longer applies (the code moved on) fails too: mend the mutant.
 #
