@@ -43,9 +43,12 @@ kernel_build() {
 }
 
 # Our module, built out of the repository's tree so that the normal
-# build's objects stay as they are.
+# build's objects stay as they are, and profiled with gcov (the kernel has
+# CONFIG_GCOV_KERNEL and profiles nothing of its own): its .gcno files
+# stay in $res/tree.
 module_build() {
-	"$top/scripts/build-copy.sh" "$kdir/build" "$res/tree" "$res/static/kbuild-debug.out"
+	"$top/scripts/build-copy.sh" "$kdir/build" "$res/tree" "$res/static/kbuild-debug.out" \
+		VFIO_PCI_GCOV=y
 }
 
 kdir=$("$top/scripts/debug-kernel.sh" --print-key)
