@@ -7,8 +7,8 @@
 # installed kernel KVER (decompressed, with their dependencies, in load
 # order), the stock vfio-pci modules, our vfio-pci.ko (if built), the
 # file CONFIG as /rig/config, the kernel's build configuration as
-# /boot/config-KVER, and the contents of each FILE-TREE directory
-# copied under /rig.
+# /boot/config-KVER, gcov-dump.sh (for vm.sh --gcov), and the contents of
+# each FILE-TREE directory copied under /rig.
 #
 # Environment: KMODDIR=DIR/lib/modules/KVER takes the modules from another
 # tree (a kernel installed with INSTALL_MOD_PATH=DIR, such as the debug
@@ -33,6 +33,7 @@ ln -s busybox "$root/bin/sh"
 cp "$here/guest-init" "$root/init"
 chmod +x "$root/init"
 cp "$config" "$root/rig/config"
+cp "$here/gcov-dump.sh" "$root/rig/gcov-dump.sh"
 
 # Base modules the rig always loads, plus RIG_MODULES from the config.
 extra=$(. "$config"; echo "${RIG_MODULES:-}")

@@ -38,6 +38,10 @@
 #   --kmemleak         forget the boot's kmemleak reports before COMMAND and
 #                      scan after it: tap/kmemleak.tap, and any leak lands in
 #                      the guest's dmesg, so it fails the run like a splat
+#   --gcov             after COMMAND (and the kmemleak scan), dump the
+#                      counters of every object built with gcov (a kernel
+#                      with CONFIG_GCOV_KERNEL) to tap/gcov.txt: see
+#                      gcov-dump.sh; scripts/coverage.sh reads them
 #
 # Environment: KERNEL=bzImage boots another kernel, KMODDIR=DIR/lib/modules/KVER
 # names its modules (default: the installed Debian kernel's), OUR_KO=FILE
@@ -56,7 +60,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
 out="" timeout=900 mem=1536 snoop="" hostfs="" monitor="" trace="" root_vga=""
-files=() modules="" driver_args="" kmemleak="" append="" big_bar=""
+files=() modules="" driver_args="" kmemleak="" gcov="" append="" big_bar=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
@@ -71,6 +75,7 @@ while [ $# -gt 0 ]; do
 	--qemu-trace) trace=$2; shift 2 ;;
 	--kmemleak) kmemleak=1; shift ;;
 	--big-bar) big_bar=1; shift ;;
+	--gcov) gcov=1; shift ;;
 	--append) append="$append $2"; shift 2 ;;
 	--root-vga) root_vga=1; shift ;;
 	--) shift; break ;;
@@ -131,6 +136,14 @@ else
 	echo 'not ok 1 kmemleak scan: no /sys/kernel/debug/kmemleak (--kmemleak needs a kernel with it)'
 fi
 echo RIG-TEST-END kmemleak 0
+exit \$rc"
+fi
+# The counters are read last, so that they hold everything COMMAND did in
+# this same guest; the dump's status does not change COMMAND's.
+if [ -n "$gcov" ]; then
+	cmd="( $cmd )
+rc=\$?
+sh /rig/gcov-dump.sh
 exit \$rc"
 fi
 
