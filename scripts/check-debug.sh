@@ -12,6 +12,13 @@
 # The fail-nth sweep runs too (FAIL_NTH=1 by default; FAIL_NTH= leaves it
 # out), its faults confined to the driver's calls (vfio_pci_fail_nth.c).
 #
+# Our module is built with gcov (VFIO_PCI_GCOV=y; the kernel has
+# CONFIG_GCOV_KERNEL and profiles nothing of its own), the guest hands its
+# counters out after the suite (vm.sh --gcov), and the lane prints the line
+# and branch coverage per driver file (build/check-debug/coverage/:
+# summary.txt, uncovered.txt, coverage.info).  No table is a failure; low
+# coverage is not.
+#
 # A crash of the host's QEMU (random device register writes exercise
 # QEMU's device models) is not a verdict on the driver: the suite is run
 # once more, and a second crash is reported as a SKIP.
@@ -51,6 +58,11 @@ module_build() {
 		VFIO_PCI_GCOV=y
 }
 
+# The coverage of the suite's guest (the run that counts, after a retry).
+coverage() {
+	python3 "$top/scripts/coverage.py" "$res/vm" "$res/tree/drivers/vfio/pci" "$res/coverage"
+}
+
 kdir=$("$top/scripts/debug-kernel.sh" --print-key)
 [ -e "$kdir/.done" ] ||
 	echo "check-debug: no cached debug kernel: building $kdir once (30-60 min on 2 CPUs)"
@@ -80,12 +92,14 @@ export FAIL_NTH=${FAIL_NTH-1}
 # handle_edge_irq, during identify_cpu) with a la57 direct-map address:
 # boot with 4-level paging, which the rig does not need.
 export VM_TIMEOUT=${VM_TIMEOUT:-3000}
+gcov=()
+[ "$driver" = ours ] && gcov=(--gcov)
 
 for attempt in 1 2; do
 	echo "check-debug: VM suite on $kver (DRIVER=$driver, FUZZ_CALLS=$FUZZ_CALLS, attempt $attempt)"
 	start=$SECONDS
 	DRIVER=$driver scripts/vm-suite.sh "$res/vm" --kmemleak --mem 2048 --append no5lvl \
-		>"$res/vm.log" 2>&1
+		"${gcov[@]}" >"$res/vm.log" 2>&1
 	status=$?
 	tail -n 1 "$res/vm.log" | sed 's/^/check-debug: /'
 	echo "check-debug: VM suite took $((SECONDS - start)) s"
@@ -96,4 +110,9 @@ for attempt in 1 2; do
 	find "$res/host-crash-$attempt" -name '*.tap' -exec mv {} {}.crashed \;
 done
 grep -h '^# seed .* calls/s' "$res"/vm/tap/vfio_pci_fuzz.tap 2>/dev/null | sed 's/^# /check-debug: fuzz: /'
+if [ "$driver" = ours ]; then
+	step coverage coverage &&
+		sed 's/^/check-debug: coverage | /' "$res/coverage/summary.txt" &&
+		grep '^coverage: ' "$res/static/coverage.log" | sed 's/^/check-debug: /'
+fi
 finish

@@ -9,7 +9,8 @@ PKGS="build-essential bc bison flex libelf-dev libssl-dev kmod cpio
 	linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-source-6.12
 	linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64
 	sparse coccinelle qemu-system-x86 qemu-utils busybox-static python3
-	perl xz-utils ovmf seabios netpbm ocaml-nox dkms python3-sphinx python3-ply"
+	perl xz-utils ovmf seabios netpbm ocaml-nox dkms python3-sphinx python3-ply
+	lcov"
 
 missing=""
 for p in $PKGS; do
