@@ -367,7 +367,9 @@ static int call_open(struct vfio_dev *dev)
 	return 0;
 }
 
-static int irq_trigger(struct vfio_dev *dev, unsigned int index, int efd)
+/* Vector @start of @index triggers @efd. */
+static int irq_trigger_at(struct vfio_dev *dev, unsigned int index,
+			  unsigned int start, int efd)
 {
 	struct {
 		struct vfio_irq_set set;
@@ -377,12 +379,18 @@ static int irq_trigger(struct vfio_dev *dev, unsigned int index, int efd)
 			.argsz = sizeof(arg),
 			.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
 			.index = index,
+			.start = start,
 			.count = 1,
 		},
 		.fd = efd,
 	};
 
 	return __vfio_ioctl(dev->fd, VFIO_DEVICE_SET_IRQS, &arg);
+}
+
+static int irq_trigger(struct vfio_dev *dev, unsigned int index, int efd)
+{
+	return irq_trigger_at(dev, index, 0, efd);
 }
 
 static int irq_disable(struct vfio_dev *dev, unsigned int index)
@@ -431,20 +439,7 @@ static bool vfio_on_irq0(struct vfio_dev *dev)
  */
 static int call_msix_add(struct vfio_dev *dev, int efd)
 {
-	struct {
-		struct vfio_irq_set set;
-		__s32 fd;
-	} arg = {
-		.set = {
-			.argsz = sizeof(arg),
-			.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
-			.index = VFIO_PCI_MSIX_IRQ_INDEX,
-			.start = 1,
-			.count = 1,
-		},
-		.fd = efd,
-	};
-	int ret = __vfio_ioctl(dev->fd, VFIO_DEVICE_SET_IRQS, &arg);
+	int ret = irq_trigger_at(dev, VFIO_PCI_MSIX_IRQ_INDEX, 1, efd);
 
 	if (vfio_on_irq0(dev) || ret == -EBUSY)
 		irq0_taken = true;
