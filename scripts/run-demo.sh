@@ -23,7 +23,7 @@ seabios)
 linux)
 	out=$top/build/run-linux args=(--linux) ref=scripts/rig/data/linux-banner-stock.png
 	what="Linux's banner"
-	echo "run: the demo takes 2-5 minutes (Linux in QEMU in QEMU, both under TCG); DEMO=seabios stops at the BIOS" ;;
+	echo "run: the demo takes about 3 minutes (Linux in QEMU in QEMU, both under TCG); DEMO=seabios stops at the BIOS" ;;
 *)
 	echo "run: DEMO must be seabios or linux" >&2
 	exit 64 ;;
