@@ -507,11 +507,6 @@ const struct vfio_device_ops vfio_pci_ops = {
 
 /* ---- PCI driver ---- */
 
-static bool vfio_pci_is_vga(struct pci_dev *pdev)
-{
-	return (pdev->class >> 8) == PCI_CLASS_DISPLAY_VGA;
-}
-
 /* One line per bind and unbind, naming the device and its IOMMU group. */
 static void vfio_pci_announce(struct pci_dev *pdev, const char *what)
 {
@@ -627,7 +622,7 @@ static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	vfio_pci_irq_init(vpdev);
 	vfio_pci_sriov_probe(vpdev);
 	vpdev->has_vga = IS_ENABLED(CONFIG_VFIO_PCI_VGA) &&
-			 !vfio_pci_params.disable_vga && vfio_pci_is_vga(pdev);
+			 !vfio_pci_params.disable_vga && pci_is_vga(pdev);
 	dev_set_drvdata(&pdev->dev, vpdev);
 
 	ret = vfio_pci_reset_assign_set(vpdev);

@@ -148,7 +148,7 @@ struct vfio_pci_irq_state {
  * @vdev: the VFIO core's device; its dev_set lock (dev_set->lock) is held
  *	by the core around open_device() and close_device()
  * @pdev: the PCI function
- * @has_vga: the VGA region is offered (VGA class and not disable_vga);
+ * @has_vga: the VGA region is offered (pci_is_vga() and not disable_vga);
  *	constant after probe
  * @vga_lock: held for read by each VGA region access (around its arbiter
  *	hold) and for write by resets of the device, which so wait for

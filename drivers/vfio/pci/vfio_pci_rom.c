@@ -51,11 +51,6 @@ struct vfio_pci_rom_hold {
 	bool arbiter;
 };
 
-static bool vfio_pci_is_vga(struct pci_dev *pdev)
-{
-	return (pdev->class >> 8) == PCI_CLASS_DISPLAY_VGA;
-}
-
 /*
  * Make the ROM readable: memory_lock held for write with memory decode on,
  * as vfio_pci_memory_lock_and_enable(), unless the ROM is a shadow copy.
@@ -95,7 +90,7 @@ static int vfio_pci_rom_hold(struct vfio_pci_dev *vpdev,
 		if (asked && !vpdev->mem_enabled)
 			hold->cmd &= ~PCI_COMMAND_MEMORY;
 		if ((hold->cmd & PCI_COMMAND_MEMORY) || asked ||
-		    !vfio_pci_is_vga(pdev))
+		    !pci_is_vga(pdev))
 			break;
 		up_write(&vpdev->memory_lock);
 		ret = vfio_pci_vga_normal_mem_get(pdev);
