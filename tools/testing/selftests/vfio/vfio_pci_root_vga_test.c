@@ -85,14 +85,11 @@ static const char *not_root_vga(const char *card)
 	return NULL;
 }
 
-/*
- * The first VGA card in sysfs that is the boot VGA (@boot true) or sits
- * behind a bridge (@boot false) into @out; false when there is none.
- */
-static bool find_vga(bool boot, char *out, size_t len)
+/* The first VGA card in sysfs behind a bridge into @out; false when none. */
+static bool find_bridged_vga(char *out, size_t len)
 {
 	char parent[NAME_MAX + 1];
-	unsigned long class, is_boot;
+	unsigned long class;
 	struct dirent *de;
 	bool found = false;
 	DIR *d;
@@ -103,10 +100,8 @@ static bool find_vga(bool boot, char *out, size_t len)
 	while (!found && (de = readdir(d))) {
 		if (de->d_name[0] == '.' ||
 		    vfio_sysfs_read_hex(de->d_name, "class", &class) ||
-		    (class >> 8) != 0x0300)
-			continue;
-		if (boot ? vfio_sysfs_read_hex(de->d_name, "boot_vga", &is_boot) || !is_boot :
-			   on_root_bus(de->d_name, parent, sizeof(parent)))
+		    (class >> 8) != 0x0300 ||
+		    on_root_bus(de->d_name, parent, sizeof(parent)))
 			continue;
 		snprintf(out, len, "%s", de->d_name);
 		found = true;
@@ -285,9 +280,9 @@ TEST_F(root_vga, rom_read_waits_for_arbiter)
 	if (flags & RES_ROM_SHADOW)
 		SKIP(return, "%s's ROM is a shadow copy at %#llx (resource flags %#llx)",
 		     bdf, start, flags);
-	if (!find_vga(true, boot, sizeof(boot)))
+	if (!vfio_sysfs_boot_vga(boot, sizeof(boot)))
 		SKIP(return, "no boot VGA to hold the arbiter");
-	if (!find_vga(false, bridged, sizeof(bridged)))
+	if (!find_bridged_vga(bridged, sizeof(bridged)))
 		SKIP(return, "no VGA card behind a bridge to take the legacy ranges first");
 	if (access("/dev/vga_arbiter", R_OK | W_OK))
 		SKIP(return, "no /dev/vga_arbiter");

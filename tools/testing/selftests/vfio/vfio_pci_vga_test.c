@@ -13,7 +13,6 @@
  * boot VGA, which it needs on the host); with fewer than two they skip.
  * They need only one run: select them with -t, and leave them out of per-device runs with -T.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -754,35 +753,6 @@ struct host_vga {
 	__u8 misc;
 };
 
-/* The boot VGA's BDF into @out (sysfs boot_vga); false when there is none. */
-static bool find_boot_vga(char *out, size_t len)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	bool found = false;
-	DIR *d;
-
-	d = opendir("/sys/bus/pci/devices");
-	if (!d)
-		return false;
-	while (!found && (de = readdir(d))) {
-		char v = 0;
-		int fd;
-
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/boot_vga", de->d_name);
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			continue;
-		if (read(fd, &v, 1) == 1 && v == '1') {
-			snprintf(out, len, "%s", de->d_name);
-			found = true;
-		}
-		close(fd);
-	}
-	closedir(d);
-	return found;
-}
-
 static int host_vga_read(int mem, int port, struct host_vga *h)
 {
 	if (pread(mem, h->text, sizeof(h->text), HOST_TEXT) != sizeof(h->text))
@@ -825,7 +795,7 @@ static const char *host_vga_open(int *mem, int *port, struct host_vga *ref)
 	*mem = *port = -1;
 	if (!getenv("VFIO_SELFTESTS_VGA_BDFS"))
 		return "VFIO_SELFTESTS_VGA_BDFS: name the VGA cards bound to vfio-pci";
-	if (!find_boot_vga(boot, sizeof(boot)))
+	if (!vfio_sysfs_boot_vga(boot, sizeof(boot)))
 		return "no boot VGA device";
 	if (!vfio_sysfs_driver(boot, drv, sizeof(drv)) && !strcmp(drv, "vfio-pci")) {
 		snprintf(why, sizeof(why),
