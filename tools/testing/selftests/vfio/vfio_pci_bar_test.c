@@ -243,33 +243,6 @@ TEST_F(vfio_pci_bar, mmap_bounds)
 	ASSERT_EQ(EINVAL, errno);
 }
 
-/* Fetch GET_REGION_INFO with its capability chain; caller frees. */
-static struct vfio_region_info *region_info_caps(struct vfio_dev *dev, unsigned int index)
-{
-	struct vfio_region_info *info = calloc(1, 4096);
-
-	VFIO_ASSERT(info, "calloc");
-	info->argsz = 4096;
-	info->index = index;
-	VFIO_ASSERT(!ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, info), "region info");
-	return info;
-}
-
-static struct vfio_info_cap_header *
-find_region_cap(struct vfio_region_info *info, unsigned int id)
-{
-	__u32 off = info->flags & VFIO_REGION_INFO_FLAG_CAPS ? info->cap_offset : 0;
-
-	while (off) {
-		struct vfio_info_cap_header *hdr = (void *)info + off;
-
-		if (hdr->id == id)
-			return hdr;
-		off = hdr->next;
-	}
-	return NULL;
-}
-
 /*
  * The MSI-X BAR: with isolated MSI (the rig has interrupt remapping) the
  * whole BAR is mappable and says so; otherwise a sparse-mmap capability
@@ -291,19 +264,19 @@ TEST_F(vfio_pci_bar, msix_bar)
 	bir = table & PCI_MSIX_TABLE_BIR;
 	table &= PCI_MSIX_TABLE_OFFSET;
 
-	info = region_info_caps(&self->dev, bir);
+	info = vfio_region_info_caps(&self->dev, bir);
 	TH_LOG("MSI-X table in BAR%u at %#x; region flags %#x", bir, table, info->flags);
 	ASSERT_TRUE(info->flags & VFIO_REGION_INFO_FLAG_MMAP);
-	hdr = find_region_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE);
+	hdr = vfio_region_find_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE);
 	if (hdr) {
 		__u32 *p = map_bar(&self->dev, info, info->size);
 
 		ASSERT_NE(NULL, p);
-		ASSERT_EQ(NULL, find_region_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP));
+		ASSERT_EQ(NULL, vfio_region_find_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP));
 		munmap(p, info->size);
 	} else {
 		struct vfio_region_info_cap_sparse_mmap *sparse = (void *)
-			find_region_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+			vfio_region_find_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
 
 		ASSERT_NE(NULL, sparse);
 		for (__u32 i = 0; i < sparse->nr_areas; i++)

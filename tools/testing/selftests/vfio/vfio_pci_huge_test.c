@@ -617,31 +617,6 @@ TEST_F(huge, mprotect_write)
 
 /* ---- the MSI-X table's pages ---- */
 
-static struct vfio_region_info *region_info_caps(struct vfio_dev *dev, unsigned int index)
-{
-	struct vfio_region_info *info = calloc(1, 4096);
-
-	VFIO_ASSERT(info, "calloc");
-	info->argsz = 4096;
-	info->index = index;
-	VFIO_ASSERT(!ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, info), "region info");
-	return info;
-}
-
-static struct vfio_info_cap_header *find_cap(struct vfio_region_info *info, unsigned int id)
-{
-	__u32 off = info->flags & VFIO_REGION_INFO_FLAG_CAPS ? info->cap_offset : 0;
-
-	while (off) {
-		struct vfio_info_cap_header *hdr = (void *)info + off;
-
-		if (hdr->id == id)
-			return hdr;
-		off = hdr->next;
-	}
-	return NULL;
-}
-
 /*
  * A mapping from the page before the MSI-X table's first page to the page
  * after its last (within the BAR).  With VFIO_REGION_INFO_CAP_MSIX_MAPPABLE
@@ -670,7 +645,7 @@ TEST(msix_page_straddle)
 		   PCI_MSIX_FLAGS_QSIZE) + 1;
 	bir = table & PCI_MSIX_TABLE_BIR;
 	table &= PCI_MSIX_TABLE_OFFSET;
-	info = region_info_caps(&dev, bir);
+	info = vfio_region_info_caps(&dev, bir);
 	ASSERT_TRUE(info->flags & VFIO_REGION_INFO_FLAG_MMAP);
 	first = table / SZ_4K;
 	last = (table + entries * PCI_MSIX_ENTRY_SIZE - 1) / SZ_4K;
@@ -680,7 +655,7 @@ TEST(msix_page_straddle)
 	       entries, (unsigned long long)start, (unsigned long long)end);
 
 	p = mmap(NULL, end - start, PROT_READ, MAP_SHARED, dev.fd, info->offset + start);
-	if (find_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE)) {
+	if (vfio_region_find_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE)) {
 		ASSERT_NE(MAP_FAILED, p);
 		for (__u64 off = start; off < end; off += 4) {
 			__u32 mine = vfio_mmio_read32((__u32 *)(p + off - start));
@@ -693,7 +668,7 @@ TEST(msix_page_straddle)
 		munmap(p, end - start);
 	} else {
 		struct vfio_region_info_cap_sparse_mmap *sparse = (void *)
-			find_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+			vfio_region_find_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
 
 		ASSERT_EQ(MAP_FAILED, p);
 		ASSERT_EQ(EINVAL, errno);

@@ -214,33 +214,6 @@ static bool find_msix(struct vfio_dev *dev, struct msix *m)
 	return true;
 }
 
-static struct vfio_region_info *region_info_caps(struct vfio_dev *dev,
-						 unsigned int index)
-{
-	struct vfio_region_info *info = calloc(1, 4096);
-
-	VFIO_ASSERT(info, "calloc");
-	info->argsz = 4096;
-	info->index = index;
-	VFIO_ASSERT(!ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, info), "region info");
-	return info;
-}
-
-static struct vfio_info_cap_header *find_cap(struct vfio_region_info *info,
-					     unsigned int id)
-{
-	__u32 off = info->flags & VFIO_REGION_INFO_FLAG_CAPS ? info->cap_offset : 0;
-
-	while (off) {
-		struct vfio_info_cap_header *hdr = (void *)info + off;
-
-		if (hdr->id == id)
-			return hdr;
-		off = hdr->next;
-	}
-	return NULL;
-}
-
 static int ioeventfd(struct vfio_dev *dev, __u64 offset, int fd)
 {
 	struct vfio_device_ioeventfd ie = {
@@ -276,8 +249,8 @@ TEST(msix_table_not_reachable_by_rw)
 	vfio_set_irqs(&dev, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
 		      VFIO_PCI_MSIX_IRQ_INDEX, 0, 1, &efd);
 
-	info = region_info_caps(&dev, m.table_bar);
-	if (find_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE)) {
+	info = vfio_region_info_caps(&dev, m.table_bar);
+	if (vfio_region_find_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE)) {
 		void *p = mmap(NULL, info->size, PROT_READ, MAP_SHARED, dev.fd,
 			       info->offset);
 
@@ -340,13 +313,13 @@ TEST(msix_pba_reads_through)
 		vfio_dev_close(&dev);
 		SKIP(return, "%s has no MSI-X", bdf);
 	}
-	info = region_info_caps(&dev, m.pba_bar);
+	info = vfio_region_info_caps(&dev, m.pba_bar);
 	ASSERT_EQ(8, __vfio_region_read(&dev, m.pba_bar, m.pba, &pba, 8));
 	TH_LOG("PBA at BAR%u %#llx: %#llx", m.pba_bar, (unsigned long long)m.pba,
 	       (unsigned long long)pba);
 	/* Nothing is enabled, nothing is pending: not the all-ones of a hole. */
 	ASSERT_NE(~0ULL, pba);
-	if (find_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE)) {
+	if (vfio_region_find_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE)) {
 		void *p = mmap(NULL, info->size, PROT_READ, MAP_SHARED, dev.fd,
 			       info->offset);
 
@@ -381,7 +354,7 @@ TEST(msix_paths_agree)
 		vfio_dev_close(&dev);
 		SKIP(return, "%s has no MSI-X", bdf);
 	}
-	info = region_info_caps(&dev, m.table_bar);
+	info = vfio_region_info_caps(&dev, m.table_bar);
 	t0 = m.table & ~(page - 1);
 	t1 = (m.table + 16 * m.nr + page - 1) & ~(page - 1);
 	if (!(info->flags & VFIO_REGION_INFO_FLAG_MMAP)) {
@@ -389,8 +362,8 @@ TEST(msix_paths_agree)
 		vfio_dev_close(&dev);
 		SKIP(return, "BAR%u is not mappable", m.table_bar);
 	}
-	hdr = find_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
-	if (find_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE)) {
+	hdr = vfio_region_find_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	if (vfio_region_find_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE)) {
 		ASSERT_EQ(NULL, hdr);
 		p = mmap(NULL, t1 - t0, PROT_READ, MAP_SHARED, dev.fd, info->offset + t0);
 		ASSERT_NE(MAP_FAILED, p);

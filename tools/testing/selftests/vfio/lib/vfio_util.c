@@ -847,6 +847,32 @@ int vfio_dev_fd_beside(struct vfio_dev *dev, const char *bdf)
 	return fd < 0 ? -errno : fd;
 }
 
+struct vfio_region_info *vfio_region_info_caps(struct vfio_dev *dev, unsigned int index)
+{
+	struct vfio_region_info *info = calloc(1, 4096);
+
+	VFIO_ASSERT(info, "calloc");
+	info->argsz = 4096;
+	info->index = index;
+	VFIO_ASSERT(!ioctl(dev->fd, VFIO_DEVICE_GET_REGION_INFO, info), "region info");
+	return info;
+}
+
+struct vfio_info_cap_header *vfio_region_find_cap(struct vfio_region_info *info,
+						  unsigned int id)
+{
+	__u32 off = info->flags & VFIO_REGION_INFO_FLAG_CAPS ? info->cap_offset : 0;
+
+	while (off) {
+		struct vfio_info_cap_header *hdr = (void *)info + off;
+
+		if (hdr->id == id)
+			return hdr;
+		off = hdr->next;
+	}
+	return NULL;
+}
+
 int vfio_kmsg_open(void)
 {
 	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);

@@ -291,6 +291,15 @@ const char *vfio_huge_pfnmap_missing(unsigned long size);
 void *vfio_mmap_aligned(struct vfio_dev *dev, __u64 offset, size_t len,
 			size_t align, size_t skew, int prot);
 
+/*
+ * GET_REGION_INFO of @index with its capability chain (a 4 KiB answer,
+ * asserted to succeed); the caller frees it.  vfio_region_find_cap()
+ * walks the chain for capability @id: its header, or NULL.
+ */
+struct vfio_region_info *vfio_region_info_caps(struct vfio_dev *dev, unsigned int index);
+struct vfio_info_cap_header *vfio_region_find_cap(struct vfio_region_info *info,
+						  unsigned int id);
+
 /* Config space through the config region. */
 __u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width);
 void vfio_cfg_write(struct vfio_dev *dev, unsigned int off, unsigned int width,
