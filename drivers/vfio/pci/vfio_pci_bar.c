@@ -31,7 +31,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 /* VFIO_DEVICE_IOEVENTFD entries a device may hold, as the stock driver. */
 #define VFIO_PCI_IOEVENTFD_MAX	1000

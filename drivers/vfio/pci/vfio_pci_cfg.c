@@ -28,7 +28,7 @@
 #include <linux/uaccess.h>
 #include <linux/unaligned.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 /* PCI Express capability length, version 2 and version 1 (up to Root Status). */
 #define VFIO_PCI_EXP_SIZEOF_V2	0x3c

@@ -16,7 +16,7 @@
 #include <linux/pci.h>
 #include <linux/uaccess.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 /**
  * vfio_pci_dev_init - set up the shared state of a freshly allocated device

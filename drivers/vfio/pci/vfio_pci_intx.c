@@ -27,7 +27,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 static void __vfio_pci_intx_mask(struct vfio_pci_dev *vpdev)
 {

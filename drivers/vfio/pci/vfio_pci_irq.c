@@ -14,7 +14,7 @@
 #include <linux/eventfd.h>
 #include <linux/pci.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 /**
  * vfio_pci_irq_count - how many vectors an IRQ index has

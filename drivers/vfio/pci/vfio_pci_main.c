@@ -2,7 +2,7 @@
 /*
  * vfio-pci (vfio-vga): the PCI driver, the device lifecycle and the ioctl
  * dispatch.  Regions and interrupts are implemented in the files below this
- * one (see vfio_pci_priv.h); this file only routes requests to them.
+ * one (see vfio_pci_drv.h); this file only routes requests to them.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -15,7 +15,7 @@
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 static char ids[1024] __initdata;
 module_param_string(ids, ids, sizeof(ids), 0);

@@ -24,7 +24,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 static irqreturn_t vfio_pci_msi_handler(int irq, void *arg)
 {

@@ -29,7 +29,7 @@
 #include <linux/pci.h>
 #include <linux/string.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 enum vfio_pci_nosnoop {
 	VFIO_PCI_NOSNOOP_ALLOW,

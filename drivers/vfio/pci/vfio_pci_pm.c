@@ -38,7 +38,7 @@
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 /* Take our reference back and drop the wakeup; memory_lock held for write. */
 static void __vfio_pci_pm_leave(struct vfio_pci_dev *vpdev)

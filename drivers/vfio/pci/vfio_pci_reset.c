@@ -31,7 +31,7 @@
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 /* Upper bound on the group fds of one hot reset, whatever argsz says. */
 #define VFIO_PCI_HOT_RESET_MAX_FDS	256

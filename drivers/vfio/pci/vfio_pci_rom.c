@@ -26,7 +26,7 @@
 #include <linux/uaccess.h>
 #include <linux/unaligned.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 /*
  * Bytes read per memory_lock hold, and the bounce buffer: bounds how long

@@ -33,7 +33,7 @@
 #include <linux/uuid.h>
 #include <linux/vfio.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 static bool enable_sriov;
 module_param(enable_sriov, bool, 0644);

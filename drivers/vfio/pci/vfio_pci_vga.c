@@ -27,7 +27,7 @@
 #include <linux/uaccess.h>
 #include <linux/vgaarb.h>
 
-#include "vfio_pci_priv.h"
+#include "vfio_pci_drv.h"
 
 #define VGA_MEM_START		0xa0000
 #define VGA_MEM_END		0xc0000		/* exclusive; also the region size */

@@ -7,8 +7,8 @@
  * interrupt file.  Those never call back up; what they share lives in
  * struct vfio_pci_dev and in the small helpers below.
  */
-#ifndef VFIO_PCI_PRIV_H
-#define VFIO_PCI_PRIV_H
+#ifndef VFIO_PCI_DRV_H
+#define VFIO_PCI_DRV_H
 
 #include <linux/irqbypass.h>
 #include <linux/mutex.h>
@@ -534,4 +534,4 @@ int vfio_pci_msi_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
 		     void *data);
 void vfio_pci_msi_disable(struct vfio_pci_dev *vpdev);
 
-#endif /* VFIO_PCI_PRIV_H */
+#endif /* VFIO_PCI_DRV_H */
