@@ -21,19 +21,10 @@
  * comparison.
  */
 #include <fcntl.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 
 #include "vfio_util.h"
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 #define REPS 5
 
@@ -67,7 +58,7 @@ static double measure(enum op op, __u32 *regs, int fd, __u64 off, long n)
 	int r;
 
 	for (r = 0; r < REPS; r++) {
-		t0 = now_us();
+		t0 = vfio_now_us();
 		for (i = 0; i < n; i++) {
 			switch (op) {
 			case MAP_READ:
@@ -89,7 +80,7 @@ static double measure(enum op op, __u32 *regs, int fd, __u64 off, long n)
 				break;
 			}
 		}
-		t = (now_us() - t0) / n;
+		t = (vfio_now_us() - t0) / n;
 		if (t < best)
 			best = t;
 	}

@@ -9,21 +9,12 @@
  * by other load.  scripts/bench.sh runs it with each driver and prints
  * the ratio.
  */
-#include <time.h>
 #include <unistd.h>
 
 #include "vfio_util.h"
 
 #define REPS		5
 #define ROM_READ	65536
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 static void bench_rom(const char *bdf, long n)
 {
@@ -42,11 +33,11 @@ static void bench_rom(const char *bdf, long n)
 		return;
 	}
 	for (r = 0; r < REPS; r++) {
-		t0 = now_us();
+		t0 = vfio_now_us();
 		for (i = 0; i < n; i++)
 			VFIO_ASSERT(pread(dev.fd, buf, ROM_READ, info.offset) == ROM_READ,
 				    "ROM pread");
-		t = (now_us() - t0) / n;
+		t = (vfio_now_us() - t0) / n;
 		if (t < best)
 			best = t;
 	}

@@ -17,7 +17,6 @@
  */
 #include <fcntl.h>
 #include <stdint.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -25,14 +24,6 @@
 
 #define VGA		VFIO_PCI_VGA_REGION_INDEX
 #define RUNS		5
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -49,12 +40,12 @@ static double time_op(op_fn fn, void *ctx, unsigned int iters)
 	double runs[RUNS];
 
 	for (int r = 0; r < RUNS; r++) {
-		double t0 = now_us();
+		double t0 = vfio_now_us();
 
 		for (unsigned int i = 0; i < iters; i++)
 			if (fn(ctx))
 				return -1;
-		runs[r] = (now_us() - t0) / iters;
+		runs[r] = (vfio_now_us() - t0) / iters;
 	}
 	qsort(runs, RUNS, sizeof(runs[0]), cmp_double);
 	return runs[RUNS / 2];
@@ -176,13 +167,13 @@ static double alternate(const char *const cards[2], unsigned int iters,
 	for (int i = 0; i < 2 && before; i++)
 		if (vfio_vgaarb_stats(cards[i], &before[i]))
 			before = NULL;
-	t0 = now_us();
+	t0 = vfio_now_us();
 	if (write(go[1], "gg", 2) != 2)
 		return -1;
 	for (int i = 0; i < 2; i++)
 		if (read(done[0], &c, 1) != 1)
 			return -1;
-	t1 = now_us();
+	t1 = vfio_now_us();
 	for (int i = 0; i < 2 && before && after; i++)
 		vfio_vgaarb_stats(cards[i], &after[i]);
 	if (write(quit[1], "xx", 2) != 2)
@@ -295,7 +286,7 @@ static void hot_reset_rows(const char *const cards[2])
 		trace_set(tdir, "trace", "");
 		trace_set(tdir, "events/vgaarb/vgaarb_put/enable", "1");
 	}
-	t0 = now_us();
+	t0 = vfio_now_us();
 	pid = fork();
 	if (!pid) {
 		struct vfio_dev dev;
@@ -312,16 +303,16 @@ static void hot_reset_rows(const char *const cards[2])
 		_exit(bad);
 	}
 	while (waitpid(pid, &status, WNOHANG) == 0) {
-		double a = now_us();
+		double a = vfio_now_us();
 		__u8 v;
 
 		if (pread(other.fd, &v, 1, info.offset + 0x3cc) != 1)
 			break;
-		a = now_us() - a;
+		a = vfio_now_us() - a;
 		worst = a > worst ? a : worst;
 		reads++;
 	}
-	resets = (now_us() - t0) / HOT_RESETS / 1000.0;
+	resets = (vfio_now_us() - t0) / HOT_RESETS / 1000.0;
 	waitpid(pid, &status, 0);
 	vfio_dev_close(&other);
 	if (tdir)

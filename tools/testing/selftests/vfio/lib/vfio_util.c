@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -798,6 +799,14 @@ __u64 vfio_eventfd_wait(int efd, int timeout_ms)
 	if (read(efd, &val, sizeof(val)) != sizeof(val))
 		return 0;
 	return val;
+}
+
+double vfio_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
 __u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width)

@@ -300,6 +300,9 @@ struct vfio_region_info *vfio_region_info_caps(struct vfio_dev *dev, unsigned in
 struct vfio_info_cap_header *vfio_region_find_cap(struct vfio_region_info *info,
 						  unsigned int id);
 
+/* CLOCK_MONOTONIC in microseconds, for the benchmarks. */
+double vfio_now_us(void);
+
 /* Config space through the config region. */
 __u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width);
 void vfio_cfg_write(struct vfio_dev *dev, unsigned int off, unsigned int width,
