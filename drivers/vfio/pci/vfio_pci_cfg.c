@@ -77,6 +77,11 @@ struct vfio_pci_perm {
 
 /* Type 0 header; everything not listed is read-only hardware. */
 static const struct vfio_pci_perm vfio_pci_header_perms[] = {
+	/*
+	 * The IDs as config space read at open: they are read-only, and a
+	 * read of them then never waits for the device.
+	 */
+	PERM(PCI_VENDOR_ID, 4, ~0U, 0),
 	/* INTx disable belongs to INTx masking; the rest reaches the device. */
 	PERM(PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE,
 	     PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
@@ -587,7 +592,6 @@ static void vfio_pci_cfg_vf_header(struct vfio_pci_dev *vpdev,
 
 	put_unaligned_le16(pdev->vendor, cfg->vconfig + PCI_VENDOR_ID);
 	put_unaligned_le16(pdev->device, cfg->vconfig + PCI_DEVICE_ID);
-	vfio_pci_cfg_set(cfg, PCI_VENDOR_ID, 4, ~0U, 0);
 	cfg->virt[PCI_COMMAND] |= PCI_COMMAND_MEMORY;
 	cfg->vconfig[PCI_COMMAND] &= ~PCI_COMMAND_MEMORY;
 	vpdev->vf_memory = false;
