@@ -35,6 +35,8 @@
 #                      (BAR 2 backed by 1 GiB of the host's memory) behind a
 #                      root port of its own, 0000:06:00.0 (not in the
 #                      default topology)
+#   --vgamem MB        the VRAM of the GPU at 0000:01:00.0 (QEMU's vgamem_mb,
+#                      a power of two up to 256: BAR 0's size; default 16)
 #   --kmemleak         forget the boot's kmemleak reports before COMMAND and
 #                      scan after it: tap/kmemleak.tap, and any leak lands in
 #                      the guest's dmesg, so it fails the run like a splat
@@ -60,7 +62,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
 out="" timeout=900 mem=1536 snoop="" hostfs="" monitor="" trace="" root_vga=""
-files=() modules="" driver_args="" kmemleak="" gcov="" append="" big_bar=""
+files=() modules="" driver_args="" kmemleak="" gcov="" append="" big_bar="" vgamem=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
@@ -75,6 +77,7 @@ while [ $# -gt 0 ]; do
 	--qemu-trace) trace=$2; shift 2 ;;
 	--kmemleak) kmemleak=1; shift ;;
 	--big-bar) big_bar=1; shift ;;
+	--vgamem) vgamem=",vgamem_mb=$2"; shift 2 ;;
 	--gcov) gcov=1; shift ;;
 	--append) append="$append $2"; shift 2 ;;
 	--root-vga) root_vga=1; shift ;;
@@ -189,7 +192,7 @@ topology=(
 	-device VGA,bus=pcie.0,addr=01.0
 	-device edu,bus=pcie.0,addr=03.0
 	-device pcie-root-port,id=rp1,bus=pcie.0,addr=04.0,chassis=1,slot=1
-	-device VGA,id=gpu,bus=rp1,addr=00.0,multifunction=on
+	-device "VGA,id=gpu,bus=rp1,addr=00.0,multifunction=on$vgamem"
 	-device intel-hda,id=hda,bus=rp1,addr=00.1
 	-device hda-output,bus=hda.0,audiodev=snd0
 	-audiodev none,id=snd0
