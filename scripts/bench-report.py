@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-report.py TAPDIR: the table of scripts/bench.sh, from the sections
+# bench-DRIVER-ROUND.txt that scripts/rig/bench-guest.sh wrote.  Per row:
+# each driver's median over the rounds with its spread (min-max), ours/stock
+# of the medians, ours/floor, the row's limit on ours/stock and a verdict.
+import glob
+import os
+import re
+import statistics
+import sys
+
+# Rows whose floor is a row of another name; any other floor is ROW_floor_*.
+FLOORS = {'mmap-read': 'devmem-read', 'mmap-write': 'devmem-write'}
+
+
+def limit(name):
+    """The most ours may cost, as a ratio to stock's."""
+    if name.startswith('pop-faults'):
+        return 1.0
+    if name.startswith('pop-'):
+        return 1.2
+    return 1.1
+
+
+def parse(path):
+    """Rows {name: (value, unit)} and the hot:/arb: lines of one section."""
+    rows, notes, driver = {}, [], None
+    for line in open(path, errors='replace'):
+        f = line.split()
+        if not f:
+            continue
+        if f[:2] == ['#', 'driver'] and len(f) > 2:
+            driver = f[2]
+        elif f[0] == 'bench' and len(f) >= 3:        # bar, cfg, irq, populate
+            rows[f[1]] = (None if f[2] == 'n/a' else float(f[2]),
+                          f[3] if len(f) > 3 else 'us/op')
+        elif f[0] == 'bench:' and len(f) >= 4:       # vga
+            rows['vga_' + f[1]] = (None if f[2] == 'failed' else float(f[2]), f[3])
+        elif f[0] == 'rom:' and len(f) >= 3:         # rom
+            rows['rom_' + f[1]] = (None if f[2] == 'n/a' else float(f[2]), 'us/op')
+        elif f[0] in ('hot:', 'arb:'):
+            notes.append(line.rstrip())
+    return driver, rows, notes
+
+
+def main():
+    tap = sys.argv[1]
+    samples = {'ours': {}, 'stock': {}}
+    units, order, notes = {}, [], {'ours': [], 'stock': []}
+    sections = sorted(glob.glob(os.path.join(tap, 'bench-*-*.txt')),
+                      key=lambda p: int(re.search(r'-(\d+)\.txt$', p).group(1)))
+    if not sections:
+        sys.exit('bench-report: no bench sections in %s' % tap)
+    for path in sections:
+        want = re.search(r'bench-(\w+)-\d+\.txt$', path).group(1)
+        driver, rows, n = parse(path)
+        if driver != want:
+            sys.exit('bench-report: %s ran with the %s driver loaded' % (path, driver))
+        rc = path[:-4] + '.txt.rc'
+        if os.path.exists(rc) and open(rc).read().strip() != '0':
+            sys.exit('bench-report: %s failed (rc %s)' % (path, open(rc).read().strip()))
+        for name, (v, unit) in rows.items():
+            if name not in units:
+                order.append(name)
+            units[name] = unit
+            if v is not None:
+                samples[driver].setdefault(name, []).append(v)
+        notes[driver] += n
+
+    floors = set(FLOORS.values()) | {k for k in order if '_floor_' in k}
+
+    def stat(d, name):
+        v = samples[d].get(name)
+        return (statistics.median(v), min(v), max(v)) if v else None
+
+    def floor_of(name):
+        f = FLOORS.get(name) or (name + '_floor_sysfs' if name + '_floor_sysfs' in units else
+                                 next((k for k in order if k.startswith(name + '_floor_')), None))
+        if not f:
+            return None
+        v = samples['ours'].get(f, []) + samples['stock'].get(f, [])
+        return statistics.median(v) if v else None
+
+    def cell(s):
+        if not s:
+            return '%-26s' % 'n/a'
+        return '%-26s' % ('%.3f [%.3f-%.3f]' % s if s[0] < 1e5 else '%.0f [%.0f-%.0f]' % s)
+
+    rounds = len(sections) // 2
+    print('%d rounds per driver, one guest; median [min-max]' % rounds)
+    print('%-34s %-7s %-26s %-26s %10s %10s %6s %s' %
+          ('row', 'unit', 'ours', 'stock', 'ours/stock', 'ours/floor', 'limit', ''))
+    over = []
+    for name in order:
+        if name in floors:
+            continue
+        o, s, fl = stat('ours', name), stat('stock', name), floor_of(name)
+        ratio = o[0] / s[0] if o and s and s[0] else None
+        if ratio is None and o and s and o[0] == s[0]:
+            ratio = 1.0
+        fratio = o[0] / fl if o and fl else None
+        verdict = '' if ratio is None else ('ok' if ratio <= limit(name) else 'OVER')
+        if verdict == 'OVER':
+            over.append(name)
+        print('%-34s %-7s %s %s %10s %10s %6.2f %s' %
+              (name, units[name], cell(o), cell(s),
+               '%.2f' % ratio if ratio is not None else '-',
+               '%.2f' % fratio if fratio is not None else '-', limit(name), verdict))
+    print('floors (median over the rounds of both drivers):')
+    for name in order:
+        if name in floors:
+            v = samples['ours'].get(name, []) + samples['stock'].get(name, [])
+            print('  %-32s %-7s %s' % (name, units[name],
+                                       '%.3f' % statistics.median(v) if v else 'n/a'))
+    for d in ('ours', 'stock'):
+        print('%s, hot resets and arbiter (each round):' % d)
+        for line in notes[d]:
+            print('  ' + line)
+    print('bench: %d rows over their limit%s' % (len(over), (': ' + ' '.join(over)) if over else ''))
+
+
+main()
