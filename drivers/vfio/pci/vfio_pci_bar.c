@@ -785,7 +785,7 @@ int vfio_pci_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
 }
 
 /**
- * vfio_pci_ioeventfd_release - remove every ioeventfd (close, reset)
+ * vfio_pci_ioeventfd_release - remove every ioeventfd at close
  * @vpdev: the device
  */
 void vfio_pci_ioeventfd_release(struct vfio_pci_dev *vpdev)
