@@ -97,6 +97,26 @@ static void vfio_pci_keep_open_state(struct vfio_pci_dev *vpdev)
 		pci_dbg(pdev, "no copy of the config state: close will not restore it\n");
 }
 
+/**
+ * vfio_pci_open_device - the first open of a device (vfio_device_ops)
+ * @vdev: the device
+ *
+ * Context: the VFIO core holds dev_set->lock.
+ *
+ * Checks the VF token, keeps the device in D0 until the last close,
+ * refuses a function whose config space reads all-ones, enables it, resets
+ * it when the PCI core can reset it alone (the outcome is
+ * VFIO_DEVICE_FLAGS_RESET), saves its config state for close to restore,
+ * and sets up the config space, the No Snoop policy, the BARs and the idle
+ * interrupt state.  Legacy VGA routing is kept from moving meanwhile
+ * (vfio_pci_vga_route_begin()).
+ *
+ * Return: 0; -EACCES without the VF token the device needs; -ENODEV for a
+ * dead function; -EAGAIN when another path is resetting it; -EINTR
+ * (-ERESTARTSYS) on a signal while waiting for the VGA arbiter; -EIO for a
+ * capability layout that moved since enumeration; -ENOMEM; the PCI core's
+ * -errno.
+ */
 static int vfio_pci_open_device(struct vfio_device *vdev)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
@@ -160,6 +180,19 @@ out_sriov_close:
 	return ret;
 }
 
+/**
+ * vfio_pci_close_device - the last close of a device (vfio_device_ops)
+ * @vdev: the device
+ *
+ * Context: the VFIO core holds dev_set->lock.
+ *
+ * Undoes vfio_pci_open_device() in the order that stops the device first:
+ * out of a low power state, bus mastering off, then the interrupts,
+ * ioeventfds, BARs and config space; the function is reset when it can be
+ * and its saved config state restored.  When it is the last open device
+ * of its set and the set needs it, the set is reset
+ * (vfio_pci_reset_set_on_last_close()).
+ */
 static void vfio_pci_close_device(struct vfio_device *vdev)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
@@ -342,6 +375,18 @@ static int vfio_pci_ioctl_set_irqs(struct vfio_pci_dev *vpdev,
 	return ret;
 }
 
+/**
+ * vfio_pci_ioctl - the device fd's ioctls (vfio_device_ops)
+ * @vdev: the device
+ * @cmd: the ioctl
+ * @arg: its argument, a user pointer
+ *
+ * One function per ioctl; each checks its argsz against its fixed part
+ * before any work (vfio_pci_copy_arg()).  The VFIO core holds a runtime PM
+ * reference around the call.
+ *
+ * Return: the ioctl's answer; -ENOTTY for an unknown one.
+ */
 static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -372,6 +417,22 @@ static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 
 /* ---- read, write, mmap: routed by the region index in the offset ---- */
 
+/**
+ * vfio_pci_rw - a read or write of the device fd, routed to its region
+ * @vpdev: the device
+ * @buf: the user buffer
+ * @count: bytes asked for
+ * @ppos: the file offset: region index in the bits above
+ *	VFIO_PCI_INDEX_SHIFT, offset in the region below; advanced by the
+ *	bytes moved
+ * @write: a write
+ *
+ * Holds a runtime PM reference around the access unless the region takes
+ * care of it (struct vfio_pci_region_ops's @rw_resumes).
+ *
+ * Return: the bytes moved, or -errno: -EINVAL for a region the device does
+ * not have, -EIO when the device cannot be resumed, the region's answer.
+ */
 static ssize_t vfio_pci_rw(struct vfio_pci_dev *vpdev, char __user *buf,
 			   size_t count, loff_t *ppos, bool write)
 {
@@ -414,6 +475,14 @@ static ssize_t vfio_pci_write(struct vfio_device *vdev, const char __user *buf,
 			   ppos, true);
 }
 
+/**
+ * vfio_pci_mmap - map a region of the device fd (vfio_device_ops)
+ * @vdev: the device
+ * @vma: the mapping; its page offset carries the region index
+ *
+ * Return: 0, -EINVAL for a region that is never mappable, or the region's
+ * answer (vfio_pci_bar_region_ops).
+ */
 static int vfio_pci_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
@@ -456,12 +525,22 @@ static int vfio_pci_device_feature(struct vfio_device *vdev, u32 flags,
 	}
 }
 
-/* The name given to VFIO_GROUP_GET_DEVICE_FD, with its VF token. */
+/**
+ * vfio_pci_match - the name given to VFIO_GROUP_GET_DEVICE_FD (vfio_device_ops)
+ * @vdev: a device of the group
+ * @buf: the name, with its options (the VF token)
+ *
+ * Return: see vfio_pci_sriov_match().
+ */
 static int vfio_pci_match(struct vfio_device *vdev, char *buf)
 {
 	return vfio_pci_sriov_match(to_vfio_pci_dev(vdev), buf);
 }
 
+/**
+ * vfio_pci_release - free what the device holds, before the VFIO core frees it
+ * @vdev: the device, its last reference gone (vfio_device_ops)
+ */
 static void vfio_pci_release(struct vfio_device *vdev)
 {
 	vfio_pci_dev_release(to_vfio_pci_dev(vdev));
@@ -598,6 +677,21 @@ static int vfio_pci_check_sriov(struct pci_dev *pdev)
 	return -EBUSY;
 }
 
+/**
+ * vfio_pci_probe - bind a PCI function to vfio-pci (pci_driver)
+ * @pdev: the function
+ * @id: the matching entry (driver_override, new_id or ids=)
+ *
+ * Refuses bridges, denylisted devices and a PF with VFs enabled, puts the
+ * device in the VFIO device set it resets with, makes a display device's
+ * firmware framebuffers go and a VGA card an arbiter client, registers it
+ * with the VFIO core, and lets runtime PM suspend it while idle unless it
+ * is a VGA card or disable_idle_d3 is set.
+ *
+ * Return: 0; -EINVAL for a bridge, a denylisted device or a function
+ * without an IOMMU group; -EBUSY for a PF with VFs enabled; -ENOMEM; the
+ * VFIO core's -errno.
+ */
 static int vfio_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct vfio_pci_dev *vpdev;
@@ -662,6 +756,14 @@ out_put:
 	return ret;
 }
 
+/**
+ * vfio_pci_remove - unbind a function from vfio-pci (pci_driver)
+ * @pdev: the function
+ *
+ * Removes the VFs of a PF first, then waits for the device's user to close
+ * it (the VFIO core asks through the REQ eventfd), and undoes
+ * vfio_pci_probe().
+ */
 static void vfio_pci_remove(struct pci_dev *pdev)
 {
 	struct vfio_pci_dev *vpdev = dev_get_drvdata(&pdev->dev);

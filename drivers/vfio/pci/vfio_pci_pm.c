@@ -214,11 +214,16 @@ void vfio_pci_pm_put_set(struct vfio_device_set *dev_set)
 		pm_runtime_put(cur->dev);
 }
 
-/*
+/**
+ * vfio_pci_runtime_suspend - the device is about to be runtime-suspended
+ * @dev: the device (dev_pm_ops)
+ *
  * A shared INTx line is checked by reading the device's status, which a
  * device in D3cold answers with all-ones: INTx the user enabled is masked
  * while the device is suspended and unmasked when it resumes (the user is
  * signalled then if the device still asserts it).
+ *
+ * Return: 0.
  */
 static int vfio_pci_runtime_suspend(struct device *dev)
 {
@@ -229,6 +234,17 @@ static int vfio_pci_runtime_suspend(struct device *dev)
 	return 0;
 }
 
+/**
+ * vfio_pci_runtime_resume - the device was runtime-resumed
+ * @dev: the device (dev_pm_ops)
+ *
+ * The first resume after LOW_POWER_ENTRY_WITH_WAKEUP signals the user's
+ * eventfd and leaves the low power state; INTx masked by the suspend is
+ * unmasked.  Takes memory_lock for write: no path may resume the device
+ * while it holds memory_lock.
+ *
+ * Return: 0.
+ */
 static int vfio_pci_runtime_resume(struct device *dev)
 {
 	struct vfio_pci_dev *vpdev = dev_get_drvdata(dev);

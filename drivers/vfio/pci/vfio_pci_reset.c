@@ -232,6 +232,23 @@ static int vfio_pci_count_one(struct pci_dev *dev, void *data)
 	return 0;
 }
 
+/**
+ * vfio_pci_ioctl_hot_reset_info - VFIO_DEVICE_GET_PCI_HOT_RESET_INFO
+ * @vpdev: the device
+ * @arg: the user's struct vfio_pci_hot_reset_info, its devices[] after it
+ *
+ * Lists every device a hot reset of @vpdev would touch.  For a device
+ * opened through its group each entry carries the IOMMU group number; for
+ * one opened through its cdev, a dev-id as seen from the caller's iommufd
+ * (vfio_pci_devid()), with VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED when the
+ * caller owns them all.  The list is taken under dev_set->lock: a
+ * snapshot.
+ *
+ * Return: 0; -ENOSPC, with count set, when argsz cannot hold the list;
+ * -ENODEV when no slot or bus reset is possible; -EPERM for an affected
+ * device without an IOMMU group (group path); -EAGAIN when the topology
+ * grew meanwhile; -EINVAL, -EFAULT, -ENOMEM.
+ */
 int vfio_pci_ioctl_hot_reset_info(struct vfio_pci_dev *vpdev,
 				  struct vfio_pci_hot_reset_info __user *arg)
 {
@@ -349,8 +366,13 @@ static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_
 	return NULL;
 }
 
-/*
- * Reset the slot or bus of @vpdev with every member of its set quiesced.
+/**
+ * __vfio_pci_reset_set - reset a device set's slot or bus
+ * @vpdev: the member whose slot or bus is reset
+ * @must_route: a signal while waiting for the VGA arbiter fails the reset
+ *	(a hot reset); false for the reset at release, which goes ahead
+ *
+ * Resets the slot or bus of @vpdev with every member of its set quiesced.
  * Called with dev_set->lock held, after the proof was checked.
  *
  * A secondary bus reset rewrites the control register of the bridge above
@@ -455,6 +477,25 @@ static int vfio_pci_get_group_files(unsigned int count, s32 __user *ufds,
 	return 0;
 }
 
+/**
+ * vfio_pci_ioctl_hot_reset - VFIO_DEVICE_PCI_HOT_RESET
+ * @vpdev: the device
+ * @arg: the user's struct vfio_pci_hot_reset, its group_fds[] after it
+ *
+ * Checks the proof that the caller owns every device of the set (group fds
+ * for a device opened through its group, at least one and at most one per
+ * affected device; none and the caller's iommufd for one opened through
+ * its cdev) and that every affected device is a vfio-pci member of the
+ * set, then resets the set (__vfio_pci_reset_set()).  A refusal logs, rate
+ * limited, which device blocks the reset and why.
+ *
+ * Return: 0; -EINVAL for flags, a count or argsz that does not fit the way
+ * the device was opened, an fd that is not a VFIO group, a device the
+ * caller does not own or that is not ours; -EBADF for an fd that is not
+ * open; -ENODEV when no slot or bus reset is possible; -EINTR
+ * (-ERESTARTSYS) on a signal while waiting for the VGA arbiter; -EIO when
+ * a member cannot be resumed; -ENOMEM, -EFAULT; the PCI core's -errno.
+ */
 int vfio_pci_ioctl_hot_reset(struct vfio_pci_dev *vpdev,
 			     struct vfio_pci_hot_reset __user *arg)
 {

@@ -157,6 +157,18 @@ static ssize_t vfio_pci_rom_size(struct vfio_pci_dev *vpdev)
 	return rom ? pci_resource_len(pdev, PCI_ROM_RESOURCE) : 0;
 }
 
+/**
+ * vfio_pci_rom_info - GET_REGION_INFO of the ROM region
+ * @vpdev: the device
+ * @index: VFIO_PCI_ROM_REGION_INDEX
+ * @info: filled in: the size, READ when there is a ROM
+ * @caps: no capabilities
+ *
+ * The ROM is measured at each call: its image may have gone bad.
+ *
+ * Return: 0; -EINTR on a fatal signal while another ROM read holds
+ * rom_lock; -ERESTARTSYS on a signal while waiting for the VGA arbiter.
+ */
 static int vfio_pci_rom_info(struct vfio_pci_dev *vpdev, unsigned int index,
 			     struct vfio_region_info *info,
 			     struct vfio_info_cap *caps)
@@ -205,9 +217,20 @@ static void vfio_pci_rom_copy(struct pci_dev *pdev, void __iomem *rom,
 	}
 }
 
-/*
- * Read [pos, pos + count) of the region, mapping the ROM once; rom_lock
- * held.  The part inside the image comes from the ROM, the rest is 0xff.
+/**
+ * vfio_pci_rom_read - read the ROM region
+ * @vpdev: the device; rom_lock held
+ * @buf: the user buffer
+ * @count: bytes to read, within the region
+ * @pos: the offset in the region
+ *
+ * Reads [@pos, @pos + @count) of the region, mapping the ROM once: the
+ * part inside the image comes from the ROM, in VFIO_PCI_ROM_CHUNK chunks
+ * each under vfio_pci_rom_hold(), the rest is 0xff.
+ *
+ * Return: the bytes read (fewer when a chunk failed after some were
+ * moved), or -ENOMEM, -ERESTARTSYS, -EFAULT, or -EINVAL when the image
+ * went bad since the region was sized.
  */
 static ssize_t vfio_pci_rom_read(struct vfio_pci_dev *vpdev, char __user *buf,
 				 size_t count, loff_t pos)
@@ -275,6 +298,19 @@ out_free:
 	return done ? done : ret;
 }
 
+/**
+ * vfio_pci_rom_rw - read or write of the ROM region
+ * @vpdev: the device
+ * @index: VFIO_PCI_ROM_REGION_INDEX
+ * @buf: the user buffer
+ * @count: bytes asked for; cut at the region's end
+ * @pos: the offset in the region
+ * @write: a write, which the ROM refuses
+ *
+ * Return: the bytes read; -EINVAL for a write or an offset past the ROM
+ * BAR; -EINTR on a fatal signal while another read holds rom_lock; see
+ * vfio_pci_rom_read().
+ */
 static ssize_t vfio_pci_rom_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 			       char __user *buf, size_t count, loff_t pos,
 			       bool write)

@@ -164,10 +164,16 @@ int vfio_pci_sriov_feature_token(struct vfio_pci_dev *vpdev, u32 flags,
 	return 0;
 }
 
-/*
- * Whether the opener of @vpdev may have it, given the token it presented
- * (@token, NULL for none).  A PF's open with a token sets it when no VF
- * is in use.
+/**
+ * vfio_pci_sriov_check_token - may the opener of a device have it?
+ * @vpdev: the device named
+ * @token: the token the opener presented, NULL for none
+ *
+ * A VF of one of our PFs needs its PF's token; a PF needs it while any of
+ * its VFs is open, and otherwise takes a token presented as its new one.
+ *
+ * Return: 0; -EACCES for a missing or wrong token; -EINVAL for a token
+ * given to a device that takes none.
  */
 static int vfio_pci_sriov_check_token(struct vfio_pci_dev *vpdev,
 				      const uuid_t *token)
@@ -342,10 +348,17 @@ void vfio_pci_sriov_close(struct vfio_pci_dev *vpdev)
 	mutex_unlock(&pf->sriov.lock);
 }
 
-/*
+/**
+ * vfio_pci_sriov_notify - watch VFs of our PFs come and bind
+ * @nb: vfio_pci_sriov_nb
+ * @action: the bus event
+ * @data: the device
+ *
  * A VF of one of our PFs is being added: make vfio-pci its only driver
  * before any driver probes it.  When one is bound to another driver all
  * the same (driver_override rewritten by the administrator), say so.
+ *
+ * Return: NOTIFY_OK for a VF of one of our PFs, NOTIFY_DONE otherwise.
  */
 static int vfio_pci_sriov_notify(struct notifier_block *nb,
 				 unsigned long action, void *data)
@@ -386,7 +399,9 @@ int vfio_pci_sriov_init(struct pci_driver *driver)
 	return bus_register_notifier(&pci_bus_type, &vfio_pci_sriov_nb);
 }
 
-/** vfio_pci_sriov_exit - undo vfio_pci_sriov_init() */
+/**
+ * vfio_pci_sriov_exit - undo vfio_pci_sriov_init()
+ */
 void vfio_pci_sriov_exit(void)
 {
 	bus_unregister_notifier(&pci_bus_type, &vfio_pci_sriov_nb);
