@@ -6,7 +6,9 @@
 #   html   render Documentation/ with Sphinx into build/docs/html; any
 #          Sphinx or kernel-doc warning fails the build (-W)
 #   check  run the kernel's scripts/kernel-doc -none -Wall over the driver
-#          sources and the uAPI header: any warning fails
+#          sources and the uAPI header, and docutils over the rst documents
+#          that live outside Documentation/ (the selftests' README.rst,
+#          read on its own as well as through Sphinx): any warning fails
 #
 # Both use the unpacked linux-source-6.12 (scripts/linux-source.sh).
 set -eu
@@ -33,6 +35,24 @@ check)
 		exit 1
 	fi
 	echo "docs: kernel-doc -Wall: no warnings in $(echo "$files" | wc -w) files"
+	rst=tools/testing/selftests/vfio/README.rst
+	python3 - "$rst" <<'EOF_PY'
+import sys
+import docutils.core
+import docutils.utils
+
+path = sys.argv[1]
+with open(path, encoding='utf-8') as f:
+    text = f.read()
+try:
+    # Warnings and errors are printed by docutils itself; the first stops.
+    docutils.core.publish_string(
+        text, source_path=path, writer_name='null',
+        settings_overrides={'report_level': 2, 'halt_level': 2})
+except docutils.utils.SystemMessage:
+    sys.exit(1)
+EOF_PY
+	echo "docs: docutils: no warnings in $rst"
 	;;
 *)
 	echo "usage: docs.sh [html|check]" >&2
