@@ -28,6 +28,9 @@
 # kernel with our arbiter series, the arbiter's longest hold); one 64 KiB
 # pread of the ROM of 01:00.0 and 04:01.0.
 #
+# BENCH_ONLY="vga rom" runs those benchmarks only (bar cfg irq populate
+# vga rom).
+#
 # BENCH_KERNEL=debug boots the reliability lane's kernel instead (built
 # once, cached: scripts/debug-kernel.sh), which carries our VGA arbiter
 # series: the output then adds the arbiter's contention figures for the
@@ -67,7 +70,7 @@ cp scripts/rig/bench-guest.sh "$stage/"
 echo "bench: one guest, $rounds rounds of both drivers (about $((rounds * 2)) minutes)" >&2
 start=$(date +%s)
 scripts/rig/vm.sh --out "$out/vm" --files "$stage" --timeout $((600 + rounds * 600)) \
-	--big-bar --vgamem 256 "${debug_args[@]}" -- "sh /rig/bench-guest.sh $rounds $n" \
+	--big-bar --vgamem 256 "${debug_args[@]}" -- "sh /rig/bench-guest.sh $rounds $n ${BENCH_ONLY:-}" \
 	>"$out/vm.log" 2>&1 || { echo "bench: the guest run failed: $out/vm ($(cat "$out/vm/verdict" 2>/dev/null))" >&2; exit 1; }
 echo "bench: the guest ran for $(( $(date +%s) - start )) s" >&2
 
