@@ -11,7 +11,7 @@
 #   gcov-tar FILES BYTES MD5   the archive's file count, size and md5sum
 #   ...                        the gzipped tar of the .gcda files, base64
 #   gcov-end SECONDS           the dump's time, the serial transfer included
-# or "gcov-none REASON" and status 1.  scripts/coverage.sh reads it.
+# or "gcov-none REASON" and status 1.  scripts/coverage.py reads it.
 
 g=/sys/kernel/debug/gcov
 start=$(date +%s)

@@ -43,7 +43,7 @@
 #   --gcov             after COMMAND (and the kmemleak scan), dump the
 #                      counters of every object built with gcov (a kernel
 #                      with CONFIG_GCOV_KERNEL) to tap/gcov.txt: see
-#                      gcov-dump.sh; scripts/coverage.sh reads them
+#                      gcov-dump.sh; scripts/coverage.py reads them
 #
 # Environment: KERNEL=bzImage boots another kernel, KMODDIR=DIR/lib/modules/KVER
 # names its modules (default: the installed Debian kernel's), OUR_KO=FILE

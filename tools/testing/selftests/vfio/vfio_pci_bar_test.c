@@ -566,7 +566,8 @@ TEST_F(vfio_pci_bar, ioeventfd_errors)
 				       rom.offset, 0, efd));
 	/*
 	 * Offsets whose region index is far past the last region.  Not on
-	 * stock: Debian's 6.12 oopses on the first (see vfio.rst).
+	 * stock: Debian's 6.12 oopses on the first (vfio.rst, "Differences
+	 * from the stock driver").
 	 */
 	if (!vfio_driver_is_stock()) {
 		ASSERT_EQ(-EINVAL, __ioeventfd(&self->dev, VFIO_DEVICE_IOEVENTFD_32,

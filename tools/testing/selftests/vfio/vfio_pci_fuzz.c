@@ -23,8 +23,9 @@
  * decides the interleaving.
  *
  * The verdict is the kernel's: the test exits 0 when the calls come back
- * with any errno at all, and fails only when a worker dies of an
- * unexpected signal.  The VM rig fails the run on any splat in dmesg.
+ * with any errno a user may see, and fails when a worker dies of an
+ * unexpected signal or a call returns a kernel-internal errno (512 and
+ * up).  The VM rig fails the run on any splat in dmesg.
  *
  * Rig safety: the edu device's DMA registers (BAR0 0x80-0x9f) are never
  * written, by pwrite or by ioeventfd, on any device fd (fds get reused
