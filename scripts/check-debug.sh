@@ -109,6 +109,14 @@ for attempt in 1 2; do
 	# Keep the crashed run's logs, but out of the TAP count.
 	find "$res/host-crash-$attempt" -name '*.tap' -exec mv {} {}.crashed \;
 done
+# PUD entries need the 1 GiB BAR of vm.sh --big-bar (ivshmem at 06:00.0):
+# the huge-entry tests on that BAR, in a guest of their own, under KASAN,
+# lockdep and kmemleak like the suite.
+echo "check-debug: huge BAR mappings on a 1 GiB BAR (DRIVER=$driver)"
+RIG_DEVICES=0000:06:00.0 RIG_TESTS="vfio_pci_huge_test 0000:06:00.0" DRIVER=$driver \
+	scripts/vm-suite.sh "$res/vm-bigbar" --big-bar --kmemleak --mem 2048 --append no5lvl \
+	>"$res/vm-bigbar.log" 2>&1
+tail -n 1 "$res/vm-bigbar.log" | sed 's/^/check-debug: /'
 grep -h '^# seed .* calls/s' "$res"/vm/tap/vfio_pci_fuzz.tap 2>/dev/null | sed 's/^# /check-debug: fuzz: /'
 if [ "$driver" = ours ]; then
 	step coverage coverage &&
