@@ -215,7 +215,7 @@ static int vfio_pci_vga_chunk(struct vfio_pci_dev *vpdev,
 	bool resume;
 	int ret;
 
-	if (write && copy_from_user(bounce, ubuf, len))
+	if (write && vfio_pci_piece_from_user(bounce, ubuf, len))
 		return -EFAULT;
 
 	/* A reset of this card waits for the access (see vga_lock). */
@@ -243,8 +243,8 @@ static int vfio_pci_vga_chunk(struct vfio_pci_dev *vpdev,
 	if (ret)
 		return ret;
 
-	if (!write && copy_to_user(ubuf, bounce, len))
-		return -EFAULT;
+	if (!write)
+		return vfio_pci_piece_to_user(ubuf, bounce, len);
 	return 0;
 }
 
