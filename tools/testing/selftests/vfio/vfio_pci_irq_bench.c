@@ -16,6 +16,7 @@
  * device that is not edu gets "n/a" rows.
  */
 #include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
 #include <sys/mman.h>
 
@@ -47,6 +48,32 @@ static void round_trip(struct vfio_dev *dev, __u32 *regs, int efd, __u32 index)
 		vfio_set_irqs(dev, NONE_UNMASK, index, 0, 1, NULL);
 }
 
+/*
+ * Where the interrupt is handled and where the waiter runs: a round trip
+ * whose interrupt lands on the other CPU takes a cross-CPU wake-up.  The
+ * IRQ is found in /proc/interrupts by its action name, which names @bdf.
+ */
+static void where(const char *bdf, const char *kind)
+{
+	char line[512], path[64], aff[64] = "?";
+	unsigned int irq = 0;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, kind) && strstr(line, bdf) && sscanf(line, " %u:", &irq) == 1)
+			break;
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/proc/irq/%u/effective_affinity_list", irq);
+	f = irq ? fopen(path, "r") : NULL;
+	if (f && fgets(aff, sizeof(aff), f))
+		aff[strcspn(aff, "\n")] = 0;
+	if (f)
+		fclose(f);
+	printf("# %s: IRQ %u handled on CPU %s, the waiter on CPU %d\n", kind, irq, aff,
+	       sched_getcpu());
+}
+
 static double measure(struct vfio_dev *dev, __u32 *regs, __u32 index, long n)
 {
 	double best = 1e30, t0, t;
@@ -65,6 +92,7 @@ static double measure(struct vfio_dev *dev, __u32 *regs, __u32 index, long n)
 	edu_write(regs, EDU_IRQ_ACK, 1);
 	if (index == VFIO_PCI_INTX_IRQ_INDEX)
 		vfio_set_irqs(dev, NONE_UNMASK, index, 0, 1, NULL);
+	where(dev->bdf, index == VFIO_PCI_INTX_IRQ_INDEX ? "vfio-intx" : "vfio-msi");
 
 	for (r = 0; r < REPS; r++) {
 		t0 = vfio_now_us();
