@@ -56,7 +56,7 @@ step kbuild-W1-C1 build_clean
 step checkpatch-strict checkpatch
 step coccicheck coccicheck
 step abi-uapi scripts/abi/check-uapi.sh
-# The VGA arbiter series (drivers/gpu/vga/): applies cleanly, checkpatch.
+# The VGA arbiter series (patches/vgaarb/<kernel>/): applies cleanly, checkpatch.
 step vgaarb-series-apply scripts/vgaarb-series-check.sh apply
 step vgaarb-series-checkpatch scripts/vgaarb-series-check.sh checkpatch
 step selftests-build make -C tools/testing/selftests/vfio

@@ -13,12 +13,12 @@
 #
 # The config is x86_64_defconfig + kvm_guest.config + the committed
 # fragment scripts/debug-kernel.config.  The source is linux-source-6.12
-# with our VGA arbiter series (drivers/gpu/vga/*.patch) applied to a
+# with our VGA arbiter series (patches/vgaarb/6.12/*.patch) applied to a
 # hard-linked copy, DIR/src; the unpacked source itself is never written.
-# DIR is $VFIO_VGA_CACHE/debug-kernel-HASH, HASH covering the fragment,
-# the patches' text, the recipe version below and the source version, so
-# only a changed config, series or recipe rebuilds (moving the files or
-# editing this script's comments does not).  The build runs at
+# DIR is $VFIO_VGA_CACHE/debug-kernel-HASH, HASH covering the fragment's
+# options, the patches' text, the recipe version below and the source
+# version, so only a changed config, series or recipe rebuilds (moving
+# the files or editing comments does not).  The build runs at
 # nice 19 with $DEBUG_KERNEL_JOBS (default: the number of CPUs) jobs;
 # progress goes to stderr, the directory alone to stdout.
 set -eu
@@ -28,12 +28,13 @@ src=$("$top/scripts/linux-source.sh")
 cache=${VFIO_VGA_CACHE:-/var/cache/vfio-vga}
 
 srcver=$(make -s -C "$src" kernelversion 2>/dev/null)
-patches=$(find "$top/drivers/gpu/vga" -name '*.patch' | sort)
+patches=$(find "$top/patches/vgaarb/6.12" -name '*.patch' | sort)
 # The recipe's version: bump it with any change to this script that
 # changes what is built (steps, make targets, options given to make).
 recipe=2
 # shellcheck disable=SC2086 # one path a line, no spaces
-key=$( { cat "$frag" $patches; echo "recipe $recipe $(basename "$src") $srcver"; } |
+key=$( { sed -e '/^# CONFIG_/b' -e '/^#/d' -e '/^$/d' "$frag"; cat $patches
+	  echo "recipe $recipe $(basename "$src") $srcver"; } |
 	sha256sum | cut -c1-16)
 dir=$cache/debug-kernel-$key
 if [ "${1:-}" = --print-key ]; then

@@ -3,23 +3,38 @@
 #
 # vgaarb-series-check.sh apply|checkpatch|w1 [KDIR]
 #
-# Checks of the VGA arbiter series in drivers/gpu/vga/*.patch:
-#   apply       each patch applies in order, without fuzz or offset, to a
-#               copy of the files it touches in the unpacked linux-source
+# Checks of the VGA arbiter series, patches/vgaarb/<kernel>/*.patch (one
+# series per kernel: 6.12 against linux-source-6.12, 7.3 against Debian's
+# linux-source-7.3, scripts/kernels.sh source 7.3):
+#   apply       each series applies in order, without fuzz or offset, to a
+#               copy of the files it touches in its unpacked linux-source
 #   checkpatch  checkpatch.pl --strict on each patch file
 #   w1          drivers/pci/vgaarb.o builds with W=1 and no warning in the
 #               debug kernel's tree KDIR (scripts/debug-kernel.sh), which
-#               has the series applied
-# Output is the tools' own; the exit status is the verdict.
+#               has the 6.12 series applied
+# scripts/patches-check.sh applies both series with git am to full trees
+# and builds every step.  Output is the tools' own; the exit status is the
+# verdict.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-src=$("$top/scripts/linux-source.sh") || exit 1
-mapfile -t patches < <(find "$top/drivers/gpu/vga" -name '*.patch' | sort)
-[ ${#patches[@]} -gt 0 ] || { echo "no patches in drivers/gpu/vga"; exit 1; }
+src612=$("$top/scripts/linux-source.sh") || exit 1
 
-apply() {
-	local tmp f p out ret=0
+# series_source KERNEL: the unpacked source a series applies to.
+series_source() {
+	case $1 in
+	6.12) echo "$src612" ;;
+	*) "$top/scripts/kernels.sh" source "$1" ;;
+	esac
+}
 
+kernels=$(find "$top/patches/vgaarb" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort -V)
+[ -n "$kernels" ] || { echo "no series in patches/vgaarb"; exit 1; }
+
+apply_one() {
+	local k=$1 src tmp f p out ret=0 patches
+
+	src=$(series_source "$k") || return 1
+	mapfile -t patches < <(find "$top/patches/vgaarb/$k" -name '*.patch' | sort)
 	tmp=$(mktemp -d)
 	# shellcheck disable=SC2064 # expand now
 	trap "rm -rf '$tmp'" RETURN
@@ -30,8 +45,17 @@ apply() {
 	done
 	for p in "${patches[@]}"; do
 		out=$(patch -p1 -d "$tmp" <"$p" 2>&1) || ret=1
-		echo "$(basename "$p"): ${out//$'\n'/; }"
+		echo "$k/$(basename "$p"): ${out//$'\n'/; }"
 		echo "$out" | grep -qE 'offset|fuzz|FAILED|rej' && ret=1
+	done
+	return $ret
+}
+
+apply() {
+	local k ret=0
+
+	for k in $kernels; do
+		apply_one "$k" || ret=1
 	done
 	return $ret
 }
@@ -40,8 +64,8 @@ apply() {
 # repository's history does not hold.  FILE_PATH_CHANGES: the MAINTAINERS
 # reminder for the new trace header (vgaarb has no MAINTAINERS entry).
 checkpatch() {
-	"$src/scripts/checkpatch.pl" --strict --show-types --terse \
-		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "${patches[@]}"
+	"$src612/scripts/checkpatch.pl" --strict --show-types --terse \
+		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$top"/patches/vgaarb/*/*.patch
 }
 
 w1() {

@@ -11,7 +11,7 @@
  * the second is read ("hot:" lines: the longest read, and the arbiter's
  * longest hold on a kernel with the series).  Each row is the median of 5
  * runs.  On a
- * kernel with the drivers/gpu/vga/ series, "arb:" lines add what the VGA
+ * kernel with the patches/vgaarb/ series, "arb:" lines add what the VGA
  * arbiter saw of each card during the two-card row: contended gets, wait
  * and hold times, routings.
  */
@@ -329,7 +329,7 @@ static void hot_reset_rows(const char *const cards[2])
 		       trace_max_hold(tdir, dev, sizeof(dev)), dev);
 	else
 		printf("hot: arbiter's longest hold n/a (no vgaarb tracepoints: %s)\n",
-		       "a kernel without the drivers/gpu/vga/ series");
+		       "a kernel without the patches/vgaarb/ series");
 }
 
 int main(int argc, char *argv[])
@@ -375,7 +375,7 @@ int main(int argc, char *argv[])
 			arb_report(cards[1], &before[1], &after[1]);
 		} else {
 			printf("arb: n/a (no /sys/kernel/debug/vgaarb: a kernel without %s)\n",
-			       "the drivers/gpu/vga/ series");
+			       "the patches/vgaarb/ series");
 		}
 		hot_reset_rows(cards);
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The VGA arbiter's instruments (the drivers/gpu/vga/ series) seen through
+ * The VGA arbiter's instruments (the patches/vgaarb/ series) seen through
  * vfio-pci's VGA region: per-device statistics in debugfs, tracepoints,
  * routing counts, the hog warning, and the userspace trylock the series
  * fixes.
@@ -53,7 +53,7 @@ static ssize_t vga_read_byte(struct vfio_dev *dev, __u8 *b)
 	return __vfio_region_read(dev, VGA, MISC_OUT_R, b, 1);
 }
 
-#define NO_CARDS "VGA cards with arbiter statistics (the drivers/gpu/vga/ series)"
+#define NO_CARDS "VGA cards with arbiter statistics (the patches/vgaarb/ series)"
 
 /* N one-byte reads from one process: exactly N gets on its card, none elsewhere. */
 TEST(counts_one_process)

@@ -245,7 +245,7 @@ int vfio_dev_fd_beside(struct vfio_dev *dev, const char *bdf);
 
 /*
  * The VGA arbiter's statistics of a device, from
- * /sys/kernel/debug/vgaarb/BDF (kernels with the drivers/gpu/vga/ series).
+ * /sys/kernel/debug/vgaarb/BDF (kernels with the patches/vgaarb/ series).
  */
 struct vfio_vgaarb_stats {
 	unsigned long long gets, contended_gets;
