@@ -745,7 +745,7 @@ static int __vfio_pci_ioeventfd_add(struct vfio_pci_dev *vpdev, u64 pos,
 }
 
 /**
- * vfio_pci_ioeventfd - add or remove one VFIO_DEVICE_IOEVENTFD entry
+ * vfio_pci_bar_ioeventfd - add or remove one VFIO_DEVICE_IOEVENTFD entry
  * @vpdev: the device
  * @offset: device fd offset of the write (a BAR region)
  * @data: the value written when @fd fires
@@ -756,8 +756,8 @@ static int __vfio_pci_ioeventfd_add(struct vfio_pci_dev *vpdev, u64 pos,
  * -EEXIST for a duplicate; -ENODEV when there is nothing to remove;
  * -ENOSPC past VFIO_PCI_IOEVENTFD_MAX entries; -ENOMEM.
  */
-int vfio_pci_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
-		       unsigned int width, int fd)
+int vfio_pci_bar_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
+			   unsigned int width, int fd)
 {
 	struct vfio_pci_ioeventfd_entry *e;
 	int ret;
@@ -785,10 +785,10 @@ int vfio_pci_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
 }
 
 /**
- * vfio_pci_ioeventfd_release - remove every ioeventfd at close
+ * vfio_pci_bar_ioeventfd_release - remove every ioeventfd at close
  * @vpdev: the device
  */
-void vfio_pci_ioeventfd_release(struct vfio_pci_dev *vpdev)
+void vfio_pci_bar_ioeventfd_release(struct vfio_pci_dev *vpdev)
 {
 	struct vfio_pci_ioeventfd_entry *ioeventfd, *tmp;
 

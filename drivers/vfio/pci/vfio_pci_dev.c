@@ -97,7 +97,7 @@ void vfio_pci_memory_sync(struct vfio_pci_dev *vpdev)
 }
 
 /**
- * vfio_pci_memory_lock_and_enable - make the device decode memory for a while
+ * vfio_pci_mem_lock_and_enable - make the device decode memory for a while
  * @vpdev: the device
  *
  * For work that needs the BARs whatever the user did with the command
@@ -106,9 +106,9 @@ void vfio_pci_memory_sync(struct vfio_pci_dev *vpdev)
  * PCI_COMMAND_MEMORY in the hardware if it is clear.
  *
  * Return: the command register as it was, for
- * vfio_pci_memory_unlock_and_restore().
+ * vfio_pci_mem_unlock_and_restore().
  */
-u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_dev *vpdev)
+u16 vfio_pci_mem_lock_and_enable(struct vfio_pci_dev *vpdev)
 {
 	u16 cmd;
 
@@ -122,11 +122,11 @@ u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_dev *vpdev)
 }
 
 /**
- * vfio_pci_memory_unlock_and_restore - undo vfio_pci_memory_lock_and_enable()
+ * vfio_pci_mem_unlock_and_restore - undo vfio_pci_mem_lock_and_enable()
  * @vpdev: the device
  * @cmd: its return value
  */
-void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd)
+void vfio_pci_mem_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd)
 {
 	lockdep_assert_held_write(&vpdev->memory_lock);
 

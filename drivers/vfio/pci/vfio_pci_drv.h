@@ -172,7 +172,7 @@ struct vfio_pci_irq_state {
  *	touches the BARs or ROM through the hardware (BAR read/write, the
  *	mmap fault handler, ioeventfd writes), held for write by everything
  *	that changes whether the device decodes memory (config writes,
- *	vfio_pci_memory_lock_and_enable(), reset).  Protects @mem_enabled,
+ *	vfio_pci_mem_lock_and_enable(), reset).  Protects @mem_enabled,
  *	@msix_table_end and the PCI_COMMAND_MEMORY bit of the hardware.  Nesting: taken inside
  *	mmap_lock (the fault handler runs under it) and outside the
  *	mapping's i_mmap_rwsem (zapping runs under it) and inside irq.lock
@@ -392,8 +392,8 @@ struct vfio_pci_region_ops {
 /* vfio_pci_dev.c: the shared device state at the bottom */
 void vfio_pci_dev_init(struct vfio_pci_dev *vpdev);
 void vfio_pci_dev_release(struct vfio_pci_dev *vpdev);
-u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_dev *vpdev);
-void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
+u16 vfio_pci_mem_lock_and_enable(struct vfio_pci_dev *vpdev);
+void vfio_pci_mem_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
 void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev);
@@ -428,9 +428,9 @@ u64 vfio_pci_bar_reach(struct vfio_pci_dev *vpdev, unsigned int bar, u64 pos,
 void vfio_pci_bar_init(struct vfio_pci_dev *vpdev);
 int vfio_pci_msix_table_cover(struct vfio_pci_dev *vpdev, unsigned int entries);
 void vfio_pci_bar_release(struct vfio_pci_dev *vpdev);
-int vfio_pci_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
-		       unsigned int width, int fd);
-void vfio_pci_ioeventfd_release(struct vfio_pci_dev *vpdev);
+int vfio_pci_bar_ioeventfd(struct vfio_pci_dev *vpdev, u64 offset, u64 data,
+			   unsigned int width, int fd);
+void vfio_pci_bar_ioeventfd_release(struct vfio_pci_dev *vpdev);
 
 /**
  * vfio_pci_pfnmap_order - can the kernel map a BAR with entries of @order?
@@ -563,8 +563,8 @@ static inline const struct vfio_pci_region_ops *vfio_pci_vga_region(void)
 #endif
 
 /* vfio_pci_dev.c: the bottom layer */
-u16 vfio_pci_memory_lock_and_enable(struct vfio_pci_dev *vpdev);
-void vfio_pci_memory_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
+u16 vfio_pci_mem_lock_and_enable(struct vfio_pci_dev *vpdev);
+void vfio_pci_mem_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
 
 /* vfio_pci_irq.c */
 void vfio_pci_irq_init(struct vfio_pci_dev *vpdev);

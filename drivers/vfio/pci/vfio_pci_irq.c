@@ -127,9 +127,9 @@ static void __vfio_pci_irq_disable(struct vfio_pci_dev *vpdev)
 		vfio_pci_msi_disable(vpdev);
 		break;
 	case VFIO_PCI_MSIX_IRQ_INDEX:
-		cmd = vfio_pci_memory_lock_and_enable(vpdev);
+		cmd = vfio_pci_mem_lock_and_enable(vpdev);
 		vfio_pci_msi_disable(vpdev);
-		vfio_pci_memory_unlock_and_restore(vpdev, cmd);
+		vfio_pci_mem_unlock_and_restore(vpdev, cmd);
 		break;
 	}
 }

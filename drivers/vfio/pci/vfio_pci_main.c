@@ -209,7 +209,7 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 	vfio_pci_irq_release(vpdev);
 
 	/* Then the regions' state. */
-	vfio_pci_ioeventfd_release(vpdev);
+	vfio_pci_bar_ioeventfd_release(vpdev);
 	vfio_pci_bar_release(vpdev);
 	vfio_pci_cfg_release(vpdev);
 
@@ -346,7 +346,7 @@ static int vfio_pci_ioctl_ioeventfd(struct vfio_pci_dev *vpdev,
 	width = req.flags & VFIO_DEVICE_IOEVENTFD_SIZE_MASK;
 	if (req.flags != width || hweight32(width) != 1)
 		return -EINVAL;
-	return vfio_pci_ioeventfd(vpdev, req.offset, req.data, width, req.fd);
+	return vfio_pci_bar_ioeventfd(vpdev, req.offset, req.data, width, req.fd);
 }
 
 static int vfio_pci_ioctl_set_irqs(struct vfio_pci_dev *vpdev,

@@ -371,9 +371,9 @@ int vfio_pci_msi_set(struct vfio_pci_dev *vpdev, struct vfio_irq_set *hdr,
 		return -EINVAL;
 
 	if (hdr->index == VFIO_PCI_MSIX_IRQ_INDEX)
-		cmd = vfio_pci_memory_lock_and_enable(vpdev);
+		cmd = vfio_pci_mem_lock_and_enable(vpdev);
 	ret = __vfio_pci_msi_set(vpdev, hdr, disable ? NULL : data);
 	if (hdr->index == VFIO_PCI_MSIX_IRQ_INDEX)
-		vfio_pci_memory_unlock_and_restore(vpdev, cmd);
+		vfio_pci_mem_unlock_and_restore(vpdev, cmd);
 	return ret;
 }

@@ -53,7 +53,7 @@ struct vfio_pci_rom_hold {
 
 /*
  * Make the ROM readable: memory_lock held for write with memory decode on,
- * as vfio_pci_memory_lock_and_enable(), unless the ROM is a shadow copy.
+ * as vfio_pci_mem_lock_and_enable(), unless the ROM is a shadow copy.
  *
  * Turning on the memory decode of a VGA card is a legacy routing change
  * when the card decodes the legacy memory range with it (a card on the
@@ -115,7 +115,7 @@ static void vfio_pci_rom_unhold(struct vfio_pci_dev *vpdev,
 {
 	if (vfio_pci_rom_shadowed(vpdev->pdev))
 		return;
-	vfio_pci_memory_unlock_and_restore(vpdev, hold->cmd);
+	vfio_pci_mem_unlock_and_restore(vpdev, hold->cmd);
 	if (hold->arbiter)
 		vfio_pci_vga_normal_mem_put(vpdev->pdev);
 }
