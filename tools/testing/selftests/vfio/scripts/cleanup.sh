@@ -15,7 +15,11 @@ for bdf in "$@"; do
 	drv=$(sed -n 1p "$state/$bdf")
 	ovr=$(sed -n 2p "$state/$bdf")
 	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
-	if [ -n "$ovr" ]; then echo "$ovr" >"$dev/driver_override"; else echo >"$dev/driver_override"; fi
+	if [ -n "$ovr" ]; then
+		echo "$ovr" >"$dev/driver_override"
+	else
+		echo >"$dev/driver_override"
+	fi
 	if [ -n "$drv" ]; then
 		echo "$bdf" >"/sys/bus/pci/drivers/$drv/bind" 2>/dev/null ||
 			echo "$bdf" >/sys/bus/pci/drivers_probe
