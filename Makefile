@@ -14,6 +14,9 @@
 #   make uninstall  remove it again: modprobe loads the kernel's vfio-pci
 #   make docs       render Documentation/ with Sphinx into build/docs/
 #   make bench      BAR access timing, ours vs stock vs raw /dev/mem
+#   make patches    the series a maintainer applies, against linux-source
+#                   6.12 and 7.3, in build/patches/<kernel>/ (the arbiter
+#                   series in build/patches/vgaarb-<kernel>/)
 #   make mutants    break the driver on purpose (scripts/mutants/), one
 #                   breakage at a time: the suite must catch each
 #   make check-debug the VM suite, the fuzzer and a kmemleak scan on the
@@ -47,7 +50,7 @@ endif
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODLIB = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 
-.PHONY: all modules clean deps check check-debug run info selftests bench install uninstall docs mutants
+.PHONY: all modules clean deps check check-debug run info selftests bench install uninstall docs mutants patches
 
 all: modules
 
@@ -73,6 +76,10 @@ uninstall:
 
 docs:
 	@scripts/docs.sh html
+
+# Needs linux-source-6.12 (deps) and fetches Debian's linux-source-7.3.
+patches: deps
+	@scripts/patches.sh
 
 # DEPS is what installs the dependencies; scripts/entry-check.sh replaces
 # it to play a fresh machine.
