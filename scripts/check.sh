@@ -80,6 +80,18 @@ mkdir -p "$res/kernel-tree"
 scripts/kernel-tree-check.sh "$res/kernel-tree/kernel-tree.tap" >"$res/kernel-tree/out.log" 2>&1 ||
 	grep '^not ok' "$res/kernel-tree/kernel-tree.tap" | sed 's/^/check: kernel-tree | /'
 
+# The series of "make patches", for 6.12 and 7.3: each patch applies with
+# git am to a fresh tree, passes checkpatch and builds with W=1, and the
+# patched trees build vfio-pci-core and the variant drivers (TAP of its
+# own; prepared trees cached: a few minutes).  Independent of DRIVER: run
+# in our lane only.
+if [ "$driver" = ours ]; then
+	echo "check: the patch series (make patches)"
+	mkdir -p "$res/patches"
+	scripts/patches-check.sh "$res/patches/patches.tap" >"$res/patches/out.log" 2>&1 ||
+		grep '^not ok' "$res/patches/patches.tap" | grep -v '# TODO' | sed 's/^/check: patches | /'
+fi
+
 if [ "$driver" = stock ] || [ -f drivers/vfio/pci/vfio-pci.ko ]; then
 	echo "check: VM suite (DRIVER=$driver)"
 	DRIVER=$driver scripts/vm-suite.sh "$res/vm-$driver" >"$res/vm-$driver.log" 2>&1
