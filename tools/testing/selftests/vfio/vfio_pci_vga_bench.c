@@ -128,11 +128,14 @@ static void check_data(int fd, off_t region)
  * clock starts once both have opened their cards (an open resets and
  * enables the card under the arbiter, which is not what this row times),
  * and @before/@after, when not NULL, take the arbiter's statistics of both
- * cards at the start and at the end.
+ * cards at the start and at the end.  *@longest: the longest single access
+ * of either process, how long one card's user waited for the other's.
  */
 static double alternate(const char *const cards[2], unsigned int iters,
-			struct vfio_vgaarb_stats *before, struct vfio_vgaarb_stats *after)
+			struct vfio_vgaarb_stats *before, struct vfio_vgaarb_stats *after,
+			double *longest)
 {
+	double worst[2];
 	int ready[2], go[2], done[2], quit[2];
 	pid_t pids[2];
 	double t0, t1;
@@ -145,6 +148,7 @@ static double alternate(const char *const cards[2], unsigned int iters,
 		if (!pids[i]) {
 			struct vfio_dev dev;
 			struct vfio_region_info info;
+			double most = 0;
 			__u8 v;
 
 			if (__vfio_dev_open(&dev, cards[i], VFIO_TYPE1v2_IOMMU) ||
@@ -152,11 +156,17 @@ static double alternate(const char *const cards[2], unsigned int iters,
 				_exit(1);
 			if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
 				_exit(1);
-			for (unsigned int n = 0; n < iters; n++)
+			for (unsigned int n = 0; n < iters; n++) {
+				double a = vfio_now_us();
+
 				if (pread(dev.fd, &v, 1, info.offset + 0x3cc) != 1)
 					_exit(1);
+				a = vfio_now_us() - a;
+				most = a > most ? a : most;
+			}
 			/* Closing takes the arbiter too: after the counts. */
-			if (write(done[1], "d", 1) != 1 || read(quit[0], &c, 1) != 1)
+			if (write(done[1], &most, sizeof(most)) != sizeof(most) ||
+			    read(quit[0], &c, 1) != 1)
 				_exit(1);
 			_exit(0);
 		}
@@ -171,9 +181,10 @@ static double alternate(const char *const cards[2], unsigned int iters,
 	if (write(go[1], "gg", 2) != 2)
 		return -1;
 	for (int i = 0; i < 2; i++)
-		if (read(done[0], &c, 1) != 1)
+		if (read(done[0], &worst[i], sizeof(worst[i])) != sizeof(worst[i]))
 			return -1;
 	t1 = vfio_now_us();
+	*longest = worst[0] > worst[1] ? worst[0] : worst[1];
 	for (int i = 0; i < 2 && before && after; i++)
 		vfio_vgaarb_stats(cards[i], &after[i]);
 	if (write(quit[1], "xx", 2) != 2)
@@ -368,8 +379,11 @@ int main(int argc, char *argv[])
 		struct vfio_vgaarb_stats before[2] = {}, after[2] = {};
 		bool have = !vfio_vgaarb_stats(cards[0], &before[0]);
 
+		double longest = -1;
+
 		row("alternate_2_cards", alternate(cards, 1000, have ? before : NULL,
-						   have ? after : NULL), "us/op");
+						   have ? after : NULL, &longest), "us/op");
+		row("alternate_2_cards_longest", longest, "us");
 		if (have) {
 			arb_report(cards[0], &before[0], &after[0]);
 			arb_report(cards[1], &before[1], &after[1]);
