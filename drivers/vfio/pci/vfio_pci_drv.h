@@ -21,6 +21,8 @@
 #include <linux/vfio.h>
 #include <linux/vgaarb.h>
 
+#include "vfio_pci_compat.h"
+
 struct eventfd_ctx;
 struct virqfd;
 
@@ -79,7 +81,7 @@ struct vfio_pci_sriov {
  * struct vfio_pci_vector - one MSI or MSI-X vector
  * @trigger: the eventfd the vector's interrupts signal; NULL while the
  *	user has not attached one (the handler is then not installed)
- * @producer: the vector as an irq-bypass producer (token @trigger), so
+ * @producer: the vector as an irq-bypass producer (keyed by @trigger), so
  *	that KVM can post it straight into a guest
  * @irq: its Linux interrupt number; 0 while no vector is allocated
  * @used: a handler was installed once; the message in the hardware table

@@ -42,7 +42,6 @@ static void vfio_pci_vector_detach(struct vfio_pci_dev *vpdev,
 	if (!vec->trigger)
 		return;
 	irq_bypass_unregister_producer(&vec->producer);
-	vec->producer.token = NULL;
 	free_irq(vec->irq, vec);
 	kfree(vec->name);
 	vec->name = NULL;
@@ -153,17 +152,14 @@ static int vfio_pci_vector_set(struct vfio_pci_dev *vpdev, unsigned int i,
 		goto out_free_name;
 	vec->used = true;
 
-	vec->producer.token = trigger;
-	vec->producer.irq = vec->irq;
-	ret = irq_bypass_register_producer(&vec->producer);
+	ret = irq_bypass_register_producer(&vec->producer, trigger, vec->irq);
 	if (ret) {
 		/*
 		 * Not fatal: the eventfd path works without KVM posting.
-		 * -EBUSY: another vector shares the eventfd.  Without a token
-		 * the unregistration at detach is a no-op, as it must be.
+		 * -EBUSY: another vector shares the eventfd.  A producer that
+		 * failed to register is unregistered as a no-op at detach.
 		 */
 		pci_dbg(vpdev->pdev, "vector %u: no irq bypass (%d)\n", i, ret);
-		vec->producer.token = NULL;
 	}
 	return 0;
 

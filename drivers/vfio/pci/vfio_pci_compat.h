@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vfio-pci (vfio-vga): the kernels it builds for, told apart.
+ *
+ * The driver's files are written against the newest kernel's interfaces.
+ * This header maps each interface that an older
+ * kernel spells differently onto what that kernel has, and says what an
+ * older kernel lacks.  Every choice rests on a probe compiled against the
+ * target's headers (vfio_pci_probes.c -> VFIO_PCI_HAVE_<NAME>), never on
+ * the version alone; LINUX_VERSION_CODE only where the difference is
+ * behaviour that no header shows.  Nothing else in the driver tests a
+ * probe or a version.
+ */
+#ifndef VFIO_PCI_COMPAT_H
+#define VFIO_PCI_COMPAT_H
+
+#include <linux/irqbypass.h>
+
+#include "vfio_pci_probes.h"
+
+/*
+ * irq bypass, before 6.17: the producer carries its token (the eventfd)
+ * and irq itself; the token must be cleared when registration fails or
+ * after unregistration, so that the next registration and unregistration
+ * see an unregistered producer, as 6.17's own functions leave it.
+ */
+#ifndef VFIO_PCI_HAVE_IRQ_BYPASS_EVENTFD
+static inline int vfio_pci_compat_register_producer(struct irq_bypass_producer *prod,
+						    struct eventfd_ctx *trigger,
+						    int irq)
+{
+	int ret;
+
+	prod->token = trigger;
+	prod->irq = irq;
+	ret = irq_bypass_register_producer(prod);
+	if (ret)
+		prod->token = NULL;
+	return ret;
+}
+
+static inline void vfio_pci_compat_unregister_producer(struct irq_bypass_producer *prod)
+{
+	irq_bypass_unregister_producer(prod);
+	prod->token = NULL;
+}
+
+#define irq_bypass_register_producer(prod, trigger, irq) \
+	vfio_pci_compat_register_producer(prod, trigger, irq)
+#define irq_bypass_unregister_producer(prod) \
+	vfio_pci_compat_unregister_producer(prod)
+#endif
+
+#endif /* VFIO_PCI_COMPAT_H */

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfio-pci (vfio-vga): build-time probes of the target kernel.
+ *
+ * Not part of the module.  kbuild compiles this file once per probe, with
+ * the module's own flags, -Werror and -DVFIO_PCI_PROBE_<NAME>, against the
+ * headers of the kernel being built for (Makefile: vfio_pci_probes.h).  A
+ * probe that compiles becomes "#define VFIO_PCI_HAVE_<NAME> 1" in the
+ * generated vfio_pci_probes.h, which only vfio_pci_compat.h reads.
+ *
+ * Each probe tests the interface the driver uses, never a version number:
+ * distributions backport.  A new probe is one more "#ifdef
+ * VFIO_PCI_PROBE_<NAME>" block below (the Makefile finds them by that
+ * line) whose code compiles exactly when the kernel has the interface.
+ */
+
+#ifdef VFIO_PCI_PROBE_IRQ_BYPASS_EVENTFD
+/*
+ * 6.17: an irq-bypass producer is keyed by its eventfd, given with the
+ * interrupt at registration, rather than by a token set beforehand.
+ */
+#include <linux/irqbypass.h>
+
+static int __maybe_unused probe(struct irq_bypass_producer *prod,
+				struct eventfd_ctx *trigger)
+{
+	return irq_bypass_register_producer(prod, trigger, 0);
+}
+#endif
