@@ -27,7 +27,6 @@
 #include <linux/msi.h>
 #include <linux/cleanup.h>
 #include <linux/pci.h>
-#include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -515,14 +514,13 @@ static vm_fault_t vfio_pci_bar_insert(struct vm_fault *vmf, unsigned long pfn,
 {
 	/* A write fault on a read-only leaf (after mprotect) makes it writable. */
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
-	pfn_t dev_pfn = __pfn_to_pfn_t(pfn, PFN_DEV);
 
 	if (!order)
 		return vmf_insert_pfn(vmf->vma, vmf->address, pfn);
 	if (order == PMD_ORDER && vfio_pci_pfnmap_order(PMD_ORDER))
-		return vmf_insert_pfn_pmd(vmf, dev_pfn, write);
+		return vmf_insert_pfn_pmd(vmf, pfn, write);
 	if (order == PUD_ORDER && vfio_pci_pfnmap_order(PUD_ORDER))
-		return vmf_insert_pfn_pud(vmf, dev_pfn, write);
+		return vmf_insert_pfn_pud(vmf, pfn, write);
 	return VM_FAULT_FALLBACK;
 }
 

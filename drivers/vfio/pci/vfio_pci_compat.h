@@ -15,6 +15,7 @@
 #define VFIO_PCI_COMPAT_H
 
 #include <linux/irqbypass.h>
+#include <linux/mm.h>
 
 #include "vfio_pci_probes.h"
 
@@ -49,6 +50,30 @@ static inline void vfio_pci_compat_unregister_producer(struct irq_bypass_produce
 	vfio_pci_compat_register_producer(prod, trigger, irq)
 #define irq_bypass_unregister_producer(prod) \
 	vfio_pci_compat_unregister_producer(prod)
+#endif
+
+/* Huge PFN entries, before 6.17: the PFN goes in a pfn_t. */
+#ifndef VFIO_PCI_HAVE_VMF_INSERT_PFN_PMD_PFN
+#include <linux/pfn_t.h>
+
+static inline vm_fault_t
+vfio_pci_compat_insert_pfn_pmd(struct vm_fault *vmf, unsigned long pfn,
+			       bool write)
+{
+	return vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV), write);
+}
+
+static inline vm_fault_t
+vfio_pci_compat_insert_pfn_pud(struct vm_fault *vmf, unsigned long pfn,
+			       bool write)
+{
+	return vmf_insert_pfn_pud(vmf, __pfn_to_pfn_t(pfn, PFN_DEV), write);
+}
+
+#define vmf_insert_pfn_pmd(vmf, pfn, write) \
+	vfio_pci_compat_insert_pfn_pmd(vmf, pfn, write)
+#define vmf_insert_pfn_pud(vmf, pfn, write) \
+	vfio_pci_compat_insert_pfn_pud(vmf, pfn, write)
 #endif
 
 #endif /* VFIO_PCI_COMPAT_H */

@@ -27,3 +27,14 @@ static int __maybe_unused probe(struct irq_bypass_producer *prod,
 	return irq_bypass_register_producer(prod, trigger, 0);
 }
 #endif
+
+#ifdef VFIO_PCI_PROBE_VMF_INSERT_PFN_PMD_PFN
+/* 6.17: huge PFN entries take a plain PFN (pfn_t is gone). */
+#include <linux/mm.h>
+
+static vm_fault_t __maybe_unused probe(struct vm_fault *vmf, unsigned long pfn)
+{
+	return vmf_insert_pfn_pmd(vmf, pfn, false) |
+	       vmf_insert_pfn_pud(vmf, pfn, false);
+}
+#endif
