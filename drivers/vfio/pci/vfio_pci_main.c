@@ -265,57 +265,33 @@ static int vfio_pci_ioctl_get_info(struct vfio_pci_dev *vpdev,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-/*
- * Put a capability chain right behind an info header of @hdrsz bytes when
- * the user made room for it (then *@cap_offset points at it); otherwise
- * raise *@argsz to what the chain needs, so the user can ask again.
+/**
+ * vfio_pci_get_region_info_caps - VFIO_DEVICE_GET_REGION_INFO for one region
+ * @vdev: the device
+ * @info: the user's request, of which only @info->index is read; filled in
+ * @caps: the region's capability chain, for the VFIO core to place
+ *
+ * The VFIO core has copied in and checked the argument and places the
+ * capability chain (vfio_pci_compat.c does both on kernels before 6.19).
+ *
+ * Return: 0, or -EINVAL for an index that names no region of the device.
  */
-static int vfio_pci_emit_caps(void __user *arg, size_t hdrsz,
-			      struct vfio_info_cap *caps, u32 *argsz,
-			      u32 *cap_offset)
+int vfio_pci_get_region_info_caps(struct vfio_device *vdev,
+				  struct vfio_region_info *info,
+				  struct vfio_info_cap *caps)
 {
-	size_t need = hdrsz + caps->size;
-
-	if (*argsz < need) {
-		*argsz = need;
-		return 0;
-	}
-	vfio_info_cap_shift(caps, hdrsz);
-	if (copy_to_user(arg + hdrsz, caps->buf, caps->size))
-		return -EFAULT;
-	*cap_offset = hdrsz;
-	return 0;
-}
-
-static int vfio_pci_ioctl_get_region_info(struct vfio_pci_dev *vpdev,
-					  struct vfio_region_info __user *arg)
-{
-	const size_t minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
 	const struct vfio_pci_region_ops *ops;
-	struct vfio_info_cap caps = {};
-	struct vfio_region_info info;
-	int ret = vfio_pci_copy_arg(&info, arg, minsz);
 
-	if (ret)
-		return ret;
-	ops = vfio_pci_region(vpdev, info.index);
+	ops = vfio_pci_region(vpdev, info->index);
 	if (!ops)
 		return -EINVAL;
 
-	info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
-	info.size = 0;
-	info.flags = 0;
-	info.cap_offset = 0;
-	ret = ops->info(vpdev, info.index, &info, &caps);
-	if (!ret && caps.size) {
-		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		ret = vfio_pci_emit_caps(arg, sizeof(info), &caps, &info.argsz,
-					 &info.cap_offset);
-	}
-	if (!ret && copy_to_user(arg, &info, minsz))
-		ret = -EFAULT;
-	kfree(caps.buf);
-	return ret;
+	info->offset = VFIO_PCI_INDEX_TO_OFFSET(info->index);
+	info->size = 0;
+	info->flags = 0;
+	info->cap_offset = 0;
+	return ops->info(vpdev, info->index, info, caps);
 }
 
 static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_dev *vpdev,
@@ -376,7 +352,7 @@ static int vfio_pci_ioctl_set_irqs(struct vfio_pci_dev *vpdev,
 }
 
 /**
- * vfio_pci_ioctl - the device fd's ioctls (vfio_device_ops)
+ * vfio_pci_ioctl - the device's ioctls that the VFIO core passes on
  * @vdev: the device
  * @cmd: the ioctl
  * @arg: its argument, a user pointer
@@ -387,8 +363,8 @@ static int vfio_pci_ioctl_set_irqs(struct vfio_pci_dev *vpdev,
  *
  * Return: the ioctl's answer; -ENOTTY for an unknown one.
  */
-static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
-			   unsigned long arg)
+long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
+		    unsigned long arg)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
 	void __user *uarg = (void __user *)arg;
@@ -396,8 +372,6 @@ static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
 		return vfio_pci_ioctl_get_info(vpdev, uarg);
-	case VFIO_DEVICE_GET_REGION_INFO:
-		return vfio_pci_ioctl_get_region_info(vpdev, uarg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return vfio_pci_ioctl_get_irq_info(vpdev, uarg);
 	case VFIO_DEVICE_IOEVENTFD:
@@ -575,7 +549,7 @@ const struct vfio_device_ops vfio_pci_ops = {
 	.detach_ioas	= vfio_iommufd_physical_detach_ioas,
 	.open_device	= vfio_pci_open_device,
 	.close_device	= vfio_pci_close_device,
-	.ioctl		= vfio_pci_ioctl,
+	VFIO_PCI_IOCTL_OPS,
 	.read		= vfio_pci_read,
 	.write		= vfio_pci_write,
 	.mmap		= vfio_pci_mmap,

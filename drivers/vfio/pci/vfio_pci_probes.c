@@ -38,3 +38,17 @@ static vm_fault_t __maybe_unused probe(struct vm_fault *vmf, unsigned long pfn)
 	       vmf_insert_pfn_pud(vmf, pfn, false);
 }
 #endif
+
+#ifdef VFIO_PCI_PROBE_GET_REGION_INFO_CAPS
+/*
+ * 6.19: the VFIO core answers VFIO_DEVICE_GET_REGION_INFO itself, through
+ * the driver's get_region_info_caps op (-EINVAL without one).
+ */
+#include <linux/stddef.h>
+#include <linux/vfio.h>
+
+static size_t __maybe_unused probe(void)
+{
+	return offsetof(struct vfio_device_ops, get_region_info_caps);
+}
+#endif
