@@ -81,12 +81,19 @@ p=$(modinfo "${modinfo_args[@]}" -n pci-pf-stub 2>/dev/null) &&
 # under build/test-modules/KVER; guest-suite.sh loads them.
 kbuild=${KMODDIR:-/lib/modules/$kver}/build
 tm=$top/build/test-modules/$kver
+# A kernel of scripts/kernels.sh's cache builds where its headers want
+# (trixie's kernels: in the trixie chroot).
+kmake="make"
+case ${KMODDIR:-} in
+"${VFIO_VGA_KERNELS:-/var/cache/vfio-vga/kernels}"/*) kmake="$top/scripts/kernels.sh run $kver make" ;;
+esac
 if [ -d "$kbuild" ]; then
 	mkdir -p "$tm"
 	(
 		flock 9
 		cp -u "$top"/tools/testing/selftests/vfio/test_modules/{Makefile,*.c} "$tm/"
-		make -C "$kbuild" M="$tm" modules >"$tm/build.log" 2>&1
+		# shellcheck disable=SC2086
+		$kmake -C "$kbuild" M="$tm" modules >"$tm/build.log" 2>&1
 	) 9>"$tm/.lock" && cp "$tm/vfio_pci_foreign.ko" "$root/rig/modules/" ||
 		echo "mkinitramfs: the test modules do not build for $kver (see $tm/build.log)" >&2
 fi
