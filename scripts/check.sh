@@ -102,6 +102,11 @@ if [ "$driver" = stock ] || [ -f drivers/vfio/pci/vfio-pci.ko ]; then
 	echo "check: a second VGA card on the root bus (DRIVER=$driver)"
 	DRIVER=$driver scripts/root-vga-check.sh "$res/root-vga" >"$res/root-vga.log" 2>&1
 	tail -n 1 "$res/root-vga.log"
+	# The width of the accesses to the card's ROM and legacy VGA memory,
+	# seen by mmiotrace (the kernel's stock rule for this kernel).  One boot.
+	echo "check: access widths under mmiotrace (DRIVER=$driver)"
+	DRIVER=$driver scripts/width-check.sh "$res/width" >"$res/width.log" 2>&1
+	tail -n 1 "$res/width.log"
 	# PUD entries need a BAR of 1 GiB, which the rig has only with
 	# vm.sh --big-bar (ivshmem at 06:00.0): a guest of its own, about a
 	# minute, running the huge-entry tests on that BAR.

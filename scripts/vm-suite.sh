@@ -27,6 +27,7 @@ env_args=""
 [ -n "${RIG_TESTS:-}" ] && env_args="$env_args RIG_TESTS='$RIG_TESTS'"
 [ -n "${RIG_DEVICES:-}" ] && env_args="$env_args RIG_DEVICES='$RIG_DEVICES'"
 [ -n "${RIG_VGA_CARDS:-}" ] && env_args="$env_args RIG_VGA_CARDS='$RIG_VGA_CARDS'"
+[ -n "${RIG_SETUP:-}" ] && env_args="$env_args RIG_SETUP='$RIG_SETUP'"
 [ -n "${VFIO_SELFTESTS_SNOOP_CONTROL:-}" ] &&
 	env_args="$env_args VFIO_SELFTESTS_SNOOP_CONTROL='$VFIO_SELFTESTS_SNOOP_CONTROL'"
 [ -n "${FUZZ_CALLS:-}" ] && env_args="$env_args FUZZ_CALLS='$FUZZ_CALLS'"

@@ -6,7 +6,9 @@
 # meant for, and give the devices back.  Each run is framed by
 # RIG-TEST-BEGIN/END lines, which vm.sh turns into tap/NAME.tap files.
 #
-# RIG_DEVICES overrides the device list; RIG_TESTS the test list.
+# RIG_DEVICES overrides the device list; RIG_TESTS the test list;
+# RIG_SETUP names a script to run first, before any device is bound
+# (width-check.sh's: mmiotrace on, then the driver loaded again).
 # FUZZ_CALLS (default 100000, about 5 s on the normal kernel) and
 # FUZZ_SEED go to the fuzzer.  FAIL_NTH=1 adds the fail-nth sweep (make
 # check-debug sets it; it SKIPs on a kernel that cannot confine its faults
@@ -25,6 +27,8 @@ st=/rig/selftests
 # nothing by itself).
 [ -f /rig/modules/vfio_pci_foreign.ko ] && [ ! -d /sys/bus/pci/drivers/vfio-pci-foreign ] &&
 	insmod /rig/modules/vfio_pci_foreign.ko
+
+[ -n "${RIG_SETUP:-}" ] && sh "$RIG_SETUP"
 
 begin() { echo "RIG-TEST-BEGIN $1"; }
 end() { echo "RIG-TEST-END $1 $2"; }
