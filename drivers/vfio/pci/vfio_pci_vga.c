@@ -143,10 +143,14 @@ static const struct vfio_pci_vga_range *vfio_pci_vga_find(loff_t pos)
 	return NULL;
 }
 
-/* The widest naturally aligned access at @addr that fits in @len. */
+/*
+ * The widest naturally aligned access at @addr that fits in @len: 4 bytes
+ * at most for I/O ports, VFIO_PCI_VGA_MEM_MAX_WIDTH for memory.
+ */
 static unsigned int vfio_pci_vga_width(u32 addr, size_t len, bool io)
 {
-	if (!io && len >= 8 && IS_ALIGNED(addr, 8))
+	if (!io && VFIO_PCI_VGA_MEM_MAX_WIDTH >= 8 && len >= 8 &&
+	    IS_ALIGNED(addr, 8))
 		return 8;
 	if (len >= 4 && IS_ALIGNED(addr, 4))
 		return 4;
