@@ -2,9 +2,11 @@
 /*
  * VFIO user API, written for the vfio-vga project.
  *
- * Binary compatible with the VFIO uAPI of Linux 6.12: every ioctl number,
+ * Binary compatible with the VFIO uAPI of Linux 7.3: every ioctl number,
  * constant, structure and enum below has the upstream name, value and
- * layout (scripts/abi/check-uapi.sh proves it).  The text is our own.
+ * layout, and differs from the uAPI of 7.2, 6.12 and 6.1 only where
+ * upstream changed it since (scripts/abi/check-uapi.sh proves both).  The
+ * text is our own.
  *
  * Conventions used by every ioctl argument that starts with @argsz/@flags:
  * userspace sets @argsz to the number of bytes it passes in; the kernel
@@ -34,8 +36,8 @@
 #define VFIO_DMA_CC_IOMMU		4
 /* Extended error handling (EEH) on sPAPR. */
 #define VFIO_EEH			5
-/* Obsolete nesting IOMMU type. */
-#define VFIO_TYPE1_NESTING_IOMMU	6
+/* Was the nesting type1 IOMMU, never usable; the number stays taken. */
+#define __VFIO_RESERVED_TYPE1_NESTING_IOMMU	6
 #define VFIO_SPAPR_TCE_v2_IOMMU		7
 /* Container without any IOMMU protection (unsafe, needs a module option). */
 #define VFIO_NOIOMMU_IOMMU		8
@@ -465,6 +467,7 @@ enum {
 /* IRQ indexes of vfio-ap devices. */
 enum {
 	VFIO_AP_REQ_IRQ_INDEX,
+	VFIO_AP_CFG_CHG_IRQ_INDEX,	/* the adapter's configuration changed */
 	VFIO_AP_NUM_IRQS
 };
 
@@ -622,15 +625,20 @@ struct vfio_device_feature {
 /**
  * struct vfio_device_bind_iommufd - argument of VFIO_DEVICE_BIND_IOMMUFD
  * @argsz: size of this structure
- * @flags: zero
+ * @flags: zero or VFIO_DEVICE_BIND_FLAG_TOKEN
  * @iommufd: iommufd to bind the device (cdev) fd to
  * @out_devid: output, iommufd object ID of the device
+ * @token_uuid_ptr: with VFIO_DEVICE_BIND_FLAG_TOKEN, the user address of
+ *	a 16-byte UUID: the token a device may ask for (a VF, the one its PF's
+ *	user set with VFIO_DEVICE_FEATURE_PCI_VF_TOKEN); ignored otherwise
  */
 struct vfio_device_bind_iommufd {
 	__u32	argsz;
 	__u32	flags;
+#define VFIO_DEVICE_BIND_FLAG_TOKEN	(1 << 0)
 	__s32	iommufd;
 	__u32	out_devid;
+	__aligned_u64	token_uuid_ptr;
 };
 
 #define VFIO_DEVICE_BIND_IOMMUFD	_IO(VFIO_TYPE, VFIO_BASE + 18)
@@ -638,13 +646,17 @@ struct vfio_device_bind_iommufd {
 /**
  * struct vfio_device_attach_iommufd_pt - argument of VFIO_DEVICE_ATTACH_IOMMUFD_PT
  * @argsz: size of this structure
- * @flags: zero
+ * @flags: zero, or VFIO_DEVICE_ATTACH_PASID to attach @pasid of the device
+ *	rather than the device itself
  * @pt_id: in: IOAS or hw_pagetable ID; out: the hw_pagetable ID used
+ * @pasid: the PASID, with VFIO_DEVICE_ATTACH_PASID
  */
 struct vfio_device_attach_iommufd_pt {
 	__u32	argsz;
 	__u32	flags;
+#define VFIO_DEVICE_ATTACH_PASID	(1 << 0)
 	__u32	pt_id;
+	__u32	pasid;
 };
 
 #define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
@@ -652,11 +664,14 @@ struct vfio_device_attach_iommufd_pt {
 /**
  * struct vfio_device_detach_iommufd_pt - argument of VFIO_DEVICE_DETACH_IOMMUFD_PT
  * @argsz: size of this structure
- * @flags: zero
+ * @flags: zero, or VFIO_DEVICE_DETACH_PASID to detach @pasid of the device
+ * @pasid: the PASID, with VFIO_DEVICE_DETACH_PASID
  */
 struct vfio_device_detach_iommufd_pt {
 	__u32	argsz;
 	__u32	flags;
+#define VFIO_DEVICE_DETACH_PASID	(1 << 0)
+	__u32	pasid;
 };
 
 #define VFIO_DEVICE_DETACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 20)
@@ -720,7 +735,9 @@ enum vfio_device_mig_state {
 /**
  * struct vfio_precopy_info - argument of VFIO_MIG_GET_PRECOPY_INFO
  * @argsz: size of this structure
- * @flags: zero
+ * @flags: output; VFIO_PRECOPY_INFO_REINIT: the stream starts over with new
+ *	initial data (reported only after the user set
+ *	VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2; zero before)
  * @initial_bytes: estimate of the remaining initial (pre-copy) data
  * @dirty_bytes: estimate of the data that changed since it was read
  *
@@ -729,6 +746,7 @@ enum vfio_device_mig_state {
 struct vfio_precopy_info {
 	__u32	argsz;
 	__u32	flags;
+#define VFIO_PRECOPY_INFO_REINIT	(1 << 0)
 	__aligned_u64	initial_bytes;
 	__aligned_u64	dirty_bytes;
 };
@@ -818,6 +836,51 @@ struct vfio_device_feature_bus_master {
 };
 
 #define VFIO_DEVICE_FEATURE_BUS_MASTER	10
+
+/**
+ * struct vfio_region_dma_range - one slice of a region for a DMA_BUF
+ * @offset: its offset in the region
+ * @length: its length
+ */
+struct vfio_region_dma_range {
+	__u64	offset;
+	__u64	length;
+};
+
+/**
+ * struct vfio_device_feature_dma_buf - DMA_BUF payload
+ * @region_index: the region the slices are of
+ * @open_flags: open(2) flags of the new dma-buf fd (O_RDWR, O_CLOEXEC, ...)
+ * @flags: zero
+ * @nr_ranges: how many entries @dma_ranges has
+ * @dma_ranges: the slices, in the order the dma-buf lays them out
+ *
+ * GET returns a new dma-buf fd for peer-to-peer DMA to the slices.
+ */
+struct vfio_device_feature_dma_buf {
+	__u32	region_index;
+	__u32	open_flags;
+	__u32	flags;
+	__u32	nr_ranges;
+	struct vfio_region_dma_range dma_ranges[];
+};
+
+#define VFIO_DEVICE_FEATURE_DMA_BUF	11
+
+/* Feature: SET makes vfio_precopy_info.flags an output (REINIT). */
+#define VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2	12
+
+/**
+ * struct vfio_device_feature_zpci_err - ZPCI_ERROR payload (s390)
+ * @data: user address of a buffer as long as the length that the
+ *	VFIO_DEVICE_INFO_CAP_ZPCI_BASE capability gives; GET fills it with
+ *	the pending PCI error, or fails with -ENOMSG when none is pending
+ */
+struct vfio_device_feature_zpci_err {
+	__aligned_u64	data;
+};
+
+#define VFIO_DEVICE_FEATURE_ZPCI_ERROR	13
 
 /* -------- Type1 IOMMU (container) ioctls -------- */
 
