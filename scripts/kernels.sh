@@ -337,13 +337,14 @@ cmd_kdir() {
 chroot_dir() { echo "$cache/chroot/$1"; }
 
 # The packages the trixie kernels' headers ask for (gcc-14-for-host, and
-# the kbuild binaries' libraries and pahole), and make.
-CHROOT_PKGS=make,gcc-14,gcc-14-for-host,libc6-dev,pahole,libelf1t64,libssl3t64,zlib1g,kmod,bc,xz-utils,zstd
+# the kbuild binaries' libraries and pahole), make, and sparse for C=1.
+# A chroot made with fewer gets the rest with apt-get.
+CHROOT_PKGS=make,gcc-14,gcc-14-for-host,libc6-dev,pahole,libelf1t64,libssl3t64,zlib1g,kmod,bc,xz-utils,zstd,sparse
 
 chroot_ensure() {
 	local suite=${1:-trixie} ch main
 	ch=$(chroot_dir "$suite")
-	[ -e "$ch/.done" ] && return 0
+	[ -e "$ch/.done" ] && [ "$(cat "$ch/.done")" = "$CHROOT_PKGS" ] && return 0
 	mkdir -p "$cache/chroot" "$cache/debootstrap-debs"
 	mkdir -p "$cache/lock"
 	exec 7>"$cache/lock/chroot-$suite"
@@ -360,7 +361,15 @@ chroot_ensure() {
 			--cache-dir="$cache/debootstrap-debs" --keyring="$keyring" \
 			"$suite" "$ch" "$main" >"$ch.log" 2>&1 ||
 			{ tail -n 20 "$ch.log" >&2; die "debootstrap failed (see $ch.log)"; }
-		touch "$ch/.done"
+		echo "$CHROOT_PKGS" >"$ch/.done"
+	elif [ "$(cat "$ch/.done")" != "$CHROOT_PKGS" ]; then
+		say "apt-get install into the $suite chroot: $CHROOT_PKGS"
+		# shellcheck disable=SC2046
+		in_chroot "$suite" sh -c 'apt-get -q update &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"' \
+			sh $(echo "$CHROOT_PKGS" | tr , ' ') >"$ch.log" 2>&1 ||
+			{ tail -n 20 "$ch.log" >&2; die "apt-get install failed in the $suite chroot (see $ch.log)"; }
+		echo "$CHROOT_PKGS" >"$ch/.done"
 	fi
 	flock -u 7
 }
