@@ -15,7 +15,6 @@
  * (scripts/width-check.sh); otherwise every test SKIPs, saying so.
  */
 #include <stdio.h>
-#include <sys/utsname.h>
 #include <linux/pci_regs.h>
 
 #include "vfio_util.h"
@@ -69,12 +68,7 @@ static void trace_clear(void)
 /* 6.19's VFIO splits an 8-byte access to the VGA region too. */
 static int vga_max_width(void)
 {
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	uname(&u);
-	sscanf(u.release, "%d.%d", &major, &minor);
-	return major > 6 || (major == 6 && minor >= 19) ? 4 : 8;
+	return vfio_kernel_at_least(6, 19) ? 4 : 8;
 }
 
 FIXTURE(width) {

@@ -966,6 +966,16 @@ int vfio_kconfig(const char *name)
 	return val;
 }
 
+bool vfio_kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
 const char *vfio_huge_pfnmap_missing(unsigned long size)
 {
 	const char *opt = size == 1UL << 30 ? "CONFIG_ARCH_SUPPORTS_PUD_PFNMAP" :

@@ -273,6 +273,13 @@ bool vfio_kmsg_grep(int fd, const char *needle);
 int vfio_kconfig(const char *name);
 
 /*
+ * Whether the running kernel is @major.@minor or later (uname's release),
+ * for what the VFIO core or the stock driver do differently from a kernel
+ * on, where nothing else tells.
+ */
+bool vfio_kernel_at_least(int major, int minor);
+
+/*
  * NULL when the running kernel can map PFNs with page table leaves of
  * @size bytes (2 MiB: PMD, 1 GiB: PUD), which is what lets a BAR mapping
  * take huge entries; else why not, for a SKIP.  Asked of the kernel's
