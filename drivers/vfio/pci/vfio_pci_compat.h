@@ -93,6 +93,16 @@ vfio_pci_compat_insert_pfn_pud(struct vm_fault *vmf, unsigned long pfn,
 #endif
 
 /*
+ * The ERR interrupt index: until 7.2 the stock driver offers it on PCI
+ * Express functions only, from 7.3 on every device (measured in the rig:
+ * 7.2.12's stock answers GET_IRQ_INFO for ERR of a conventional device with
+ * -EINVAL, 7.3.4's with a count of 1).  Behaviour again: the version
+ * decides.
+ */
+#define VFIO_PCI_ERR_IRQ_PCIE_ONLY \
+	(KERNEL_VERSION(7, 3, 0) > LINUX_VERSION_CODE)
+
+/*
  * VFIO_DEVICE_GET_REGION_INFO: since 6.19 the VFIO core answers it through
  * the get_region_info_caps op (and fails it with -EINVAL without one).
  * Before, it reaches the driver's ioctl op, where vfio_pci_compat_ioctl()

@@ -16,6 +16,16 @@
 
 #include "vfio_pci_drv.h"
 
+/*
+ * Whether @pdev has the ERR index: every device, or only PCI Express
+ * functions on kernels whose stock driver draws that line
+ * (VFIO_PCI_ERR_IRQ_PCIE_ONLY).
+ */
+static bool vfio_pci_has_err_irq(struct pci_dev *pdev)
+{
+	return !VFIO_PCI_ERR_IRQ_PCIE_ONLY || pci_is_pcie(pdev);
+}
+
 /**
  * vfio_pci_irq_count - how many vectors an IRQ index has
  * @vpdev: the device
@@ -38,7 +48,7 @@ int vfio_pci_irq_count(struct vfio_pci_dev *vpdev, unsigned int index)
 	case VFIO_PCI_MSIX_IRQ_INDEX:
 		return vfio_pci_msi_count(vpdev, index);
 	case VFIO_PCI_ERR_IRQ_INDEX:
-		return pci_is_pcie(pdev) ? 1 : 0;
+		return vfio_pci_has_err_irq(pdev) ? 1 : 0;
 	case VFIO_PCI_REQ_IRQ_INDEX:
 		return 1;
 	default:
@@ -51,8 +61,8 @@ int vfio_pci_irq_count(struct vfio_pci_dev *vpdev, unsigned int index)
  * @vpdev: the device
  * @info: in: index; out: flags and count
  *
- * Return: 0, or -EINVAL for an index this device does not have (ERR exists
- * only on PCI Express functions).
+ * Return: 0, or -EINVAL for an index this device does not have (ERR: see
+ * vfio_pci_has_err_irq()).
  */
 int vfio_pci_irq_info(struct vfio_pci_dev *vpdev, struct vfio_irq_info *info)
 {
@@ -72,7 +82,7 @@ int vfio_pci_irq_info(struct vfio_pci_dev *vpdev, struct vfio_irq_info *info)
 			info->flags |= VFIO_IRQ_INFO_NORESIZE;
 		break;
 	case VFIO_PCI_ERR_IRQ_INDEX:
-		if (!pci_is_pcie(vpdev->pdev))
+		if (!vfio_pci_has_err_irq(vpdev->pdev))
 			return -EINVAL;
 		info->flags = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE;
 		break;
