@@ -86,6 +86,25 @@ static int vfio_pci_reset_at_open(struct vfio_pci_dev *vpdev)
 	return 0;
 }
 
+/*
+ * The reset at release.  The saved state of open is restored after it, so
+ * pci_try_reset_function()'s own save and restore around the reset would
+ * be wasted; under the device lock, taken here, the reset goes without
+ * them, and without the note a PCI core that logs each reset it makes
+ * for a driver would leave (7.3 does: stock's release is silent too).
+ * -EAGAIN while some other path holds the device lock.
+ */
+static int vfio_pci_reset_at_close(struct pci_dev *pdev)
+{
+	int ret;
+
+	if (!pci_dev_trylock(pdev))
+		return -EAGAIN;
+	ret = __pci_reset_function_locked(pdev);
+	pci_dev_unlock(pdev);
+	return ret;
+}
+
 /* Remember the config state the device came with; close puts it back. */
 static void vfio_pci_keep_open_state(struct vfio_pci_dev *vpdev)
 {
@@ -224,7 +243,7 @@ static void vfio_pci_close_device(struct vfio_device *vdev)
 
 	/* A device reset on its own here needs no reset of its set. */
 	if (vpdev->reset_works) {
-		if (!pci_try_reset_function(pdev))
+		if (!vfio_pci_reset_at_close(pdev))
 			vpdev->needs_reset = false;
 		else
 			pci_dbg(pdev, "reset at close failed\n");
