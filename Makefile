@@ -4,6 +4,7 @@
 #
 #   make            build drivers/vfio/pci/vfio-pci.ko against KDIR
 #   make check      static checks, the uAPI ABI test and the VM test suite
+#                   (KERNELS="7.3": and the suite on those kernels too)
 #   make run        the demo: a VM in the rig runs the VGA BIOS of a card
 #                   assigned through our driver, then Linux, whose
 #                   bochs-drm draws a framebuffer console on the card
@@ -87,8 +88,11 @@ DEPS ?= scripts/install-deps.sh
 deps:
 	@$(DEPS)
 
+# KERNELS="7.3 ..." adds scripts/check-kernel.sh for each: the suite on
+# that kernel with ours and with its own stock driver.
 check: deps
-	@scripts/check.sh
+	@rc=0; scripts/check.sh || rc=1; \
+	for k in $(KERNELS); do scripts/check-kernel.sh $$k || rc=1; done; exit $$rc
 
 check-debug: deps
 	@scripts/check-debug.sh

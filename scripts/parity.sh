@@ -1,18 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# parity.sh OURS-INFO OUTDIR: boot the rig with the stock driver, dump what
-# VFIO reports for every target device, and diff it with OURS-INFO (the dump
-# of our driver's suite run), leaving out the lines that
-# tools/testing/selftests/vfio/stock-differences.txt lists.  Writes
-# OUTDIR/tap/parity.tap.
+# parity.sh OURS-INFO OUTDIR [STOCK-INFO]: boot the rig with the stock
+# driver, dump what VFIO reports for every target device, and diff it with
+# OURS-INFO (the dump of our driver's suite run), leaving out the lines that
+# tools/testing/selftests/vfio/stock-differences.txt lists.  With
+# STOCK-INFO (the dump of a stock suite run already made) nothing boots.
+# Writes OUTDIR/tap/parity.tap.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-ours=$1 out=$2
+ours=$1 out=$2 stock=${3:-}
 mkdir -p "$out/tap"
 
-DRIVER=stock RIG_TESTS=none "$top/scripts/vm-suite.sh" "$out/stock" >"$out/stock.log" 2>&1
-stock=$out/stock/tap/info.txt
+if [ -z "$stock" ]; then
+	DRIVER=stock RIG_TESTS=none "$top/scripts/vm-suite.sh" "$out/stock" >"$out/stock.log" 2>&1
+	stock=$out/stock/tap/info.txt
+fi
 
 filter() {
 	local pats
