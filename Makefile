@@ -14,7 +14,9 @@
 #                   and run depmod, so that "modprobe vfio-pci" loads ours
 #   make uninstall  remove it again: modprobe loads the kernel's vfio-pci
 #   make docs       render Documentation/ with Sphinx into build/docs/
-#   make bench      BAR access timing, ours vs stock vs raw /dev/mem
+#   make bench      both drivers in turn in one guest: BAR, config, IRQ,
+#                   BAR population, VGA and ROM rows, ours/stock and
+#                   ours/floor (medians of BENCH_ROUNDS rounds)
 #   make patches    the series a maintainer applies, against linux-source
 #                   6.12 and 7.3, in build/patches/<kernel>/ (the arbiter
 #                   series in build/patches/vgaarb-<kernel>/)
