@@ -951,7 +951,7 @@ static ssize_t vfio_pci_cfg_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 
 		/* User copies stay outside memory_lock (see its comment). */
 		if (write) {
-			if (vfio_pci_piece_from_user(&le, buf + done, width))
+			if (vfio_pci_copy_piece(&le, buf + done, width, true))
 				return done ? done : -EFAULT;
 			ret = vfio_pci_cfg_write_piece(vpdev, pos, width,
 						       le32_to_cpu(le));
@@ -960,7 +960,7 @@ static ssize_t vfio_pci_cfg_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 			ret = __vfio_pci_cfg_read(vpdev, pos, width, &val);
 			up_read(&vpdev->memory_lock);
 			le = cpu_to_le32(val);
-			if (!ret && vfio_pci_piece_to_user(buf + done, &le, width))
+			if (!ret && vfio_pci_copy_piece(&le, buf + done, width, false))
 				return done ? done : -EFAULT;
 		}
 		if (ret)

@@ -284,57 +284,38 @@ static inline int vfio_pci_copy_arg(void *dst, const void __user *arg,
 }
 
 /*
- * copy_{from,to}_user() of a region access's bytes, with the length known
- * at build time for the widths of register accesses (1, 2, 4, 8): such a
- * copy skips the run-time check of the kernel object that a copy of a
- * variable length makes, which costs an access of a few bytes as much as
- * a sizable part of the access itself.  0 or -EFAULT.
+ * copy_from_user() (@from_user) or copy_to_user() of a region access's
+ * bytes between @kbuf and @ubuf, with the length known at build time for
+ * the widths of register accesses (1, 2, 4, 8): such a copy skips the
+ * run-time check of the kernel object that a copy of a variable length
+ * makes, a sizable part of the cost of an access of a few bytes.
+ * 0 or -EFAULT.
  */
-static inline int vfio_pci_piece_from_user(void *dst, const void __user *src,
-					   size_t len)
+static inline int vfio_pci_copy_piece(void *kbuf, void __user *ubuf,
+				      size_t len, bool from_user)
 {
 	unsigned long left;
 
 	switch (len) {
 	case 8:
-		left = copy_from_user(dst, src, 8);
+		left = from_user ? copy_from_user(kbuf, ubuf, 8) :
+				   copy_to_user(ubuf, kbuf, 8);
 		break;
 	case 4:
-		left = copy_from_user(dst, src, 4);
+		left = from_user ? copy_from_user(kbuf, ubuf, 4) :
+				   copy_to_user(ubuf, kbuf, 4);
 		break;
 	case 2:
-		left = copy_from_user(dst, src, 2);
+		left = from_user ? copy_from_user(kbuf, ubuf, 2) :
+				   copy_to_user(ubuf, kbuf, 2);
 		break;
 	case 1:
-		left = copy_from_user(dst, src, 1);
+		left = from_user ? copy_from_user(kbuf, ubuf, 1) :
+				   copy_to_user(ubuf, kbuf, 1);
 		break;
 	default:
-		left = copy_from_user(dst, src, len);
-		break;
-	}
-	return left ? -EFAULT : 0;
-}
-
-static inline int vfio_pci_piece_to_user(void __user *dst, const void *src,
-					 size_t len)
-{
-	unsigned long left;
-
-	switch (len) {
-	case 8:
-		left = copy_to_user(dst, src, 8);
-		break;
-	case 4:
-		left = copy_to_user(dst, src, 4);
-		break;
-	case 2:
-		left = copy_to_user(dst, src, 2);
-		break;
-	case 1:
-		left = copy_to_user(dst, src, 1);
-		break;
-	default:
-		left = copy_to_user(dst, src, len);
+		left = from_user ? copy_from_user(kbuf, ubuf, len) :
+				   copy_to_user(ubuf, kbuf, len);
 		break;
 	}
 	return left ? -EFAULT : 0;

@@ -219,7 +219,7 @@ static int vfio_pci_vga_chunk(struct vfio_pci_dev *vpdev,
 	bool resume;
 	int ret;
 
-	if (write && vfio_pci_piece_from_user(bounce, ubuf, len))
+	if (write && vfio_pci_copy_piece(bounce, ubuf, len, true))
 		return -EFAULT;
 
 	/* A reset of this card waits for the access (see vga_lock). */
@@ -248,7 +248,7 @@ static int vfio_pci_vga_chunk(struct vfio_pci_dev *vpdev,
 		return ret;
 
 	if (!write)
-		return vfio_pci_piece_to_user(ubuf, bounce, len);
+		return vfio_pci_copy_piece(bounce, ubuf, len, false);
 	return 0;
 }
 
