@@ -3,7 +3,7 @@
  * vfio-pci (vfio-vga): the kernels it builds for, told apart.
  *
  * The driver's files are written against the newest kernel's interfaces.
- * This header (with vfio_pci_compat.c) maps each interface that an older
+ * This header maps each interface that an older
  * kernel spells differently onto what that kernel has, and says what an
  * older kernel lacks.  Every choice rests on a probe compiled against the
  * target's headers (vfio_pci_probes.c -> VFIO_PCI_HAVE_<NAME>), never on
@@ -105,18 +105,16 @@ vfio_pci_compat_insert_pfn_pud(struct vm_fault *vmf, unsigned long pfn,
 /*
  * VFIO_DEVICE_GET_REGION_INFO: since 6.19 the VFIO core answers it through
  * the get_region_info_caps op (and fails it with -EINVAL without one).
- * Before, it reaches the driver's ioctl op, where vfio_pci_compat_ioctl()
- * answers it the way 6.19's core does, through the same function.
+ * Before, it reaches the driver's ioctl op, which answers it the way 6.19's
+ * core does, through the same function (vfio_pci_main.c).
  */
 #ifdef VFIO_PCI_HAVE_GET_REGION_INFO_CAPS
 #define VFIO_PCI_IOCTL_OPS \
 	.ioctl = vfio_pci_ioctl, \
 	.get_region_info_caps = vfio_pci_get_region_info_caps
 #else
-long vfio_pci_compat_ioctl(struct vfio_device *vdev, unsigned int cmd,
-			   unsigned long arg);
 #define VFIO_PCI_IOCTL_OPS \
-	.ioctl = vfio_pci_compat_ioctl
+	.ioctl = vfio_pci_ioctl
 #endif
 
 #endif /* VFIO_PCI_COMPAT_H */

@@ -328,11 +328,6 @@ static inline struct vfio_pci_dev *to_vfio_pci_dev(struct vfio_device *vdev)
 
 /* Our vfio_device_ops: what tells our devices from other drivers'. */
 extern const struct vfio_device_ops vfio_pci_ops;
-long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
-		    unsigned long arg);
-int vfio_pci_get_region_info_caps(struct vfio_device *vdev,
-				  struct vfio_region_info *info,
-				  struct vfio_info_cap *caps);
 
 /**
  * vfio_pci_set_member - one of ours among the members of a device set

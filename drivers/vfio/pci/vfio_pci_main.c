@@ -291,13 +291,14 @@ static int vfio_pci_ioctl_get_info(struct vfio_pci_dev *vpdev,
  * @caps: the region's capability chain, for the VFIO core to place
  *
  * The VFIO core has copied in and checked the argument and places the
- * capability chain (vfio_pci_compat.c does both on kernels before 6.19).
+ * capability chain (vfio_pci_ioctl_get_region_info() does both on kernels
+ * before 6.19).
  *
  * Return: 0, or -EINVAL for an index that names no region of the device.
  */
-int vfio_pci_get_region_info_caps(struct vfio_device *vdev,
-				  struct vfio_region_info *info,
-				  struct vfio_info_cap *caps)
+static int vfio_pci_get_region_info_caps(struct vfio_device *vdev,
+					 struct vfio_region_info *info,
+					 struct vfio_info_cap *caps)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
 	const struct vfio_pci_region_ops *ops;
@@ -311,6 +312,49 @@ int vfio_pci_get_region_info_caps(struct vfio_device *vdev,
 	info->flags = 0;
 	info->cap_offset = 0;
 	return ops->info(vpdev, info->index, info, caps);
+}
+
+/*
+ * VFIO_DEVICE_GET_REGION_INFO reaches the driver on kernels before 6.19
+ * only; since then the VFIO core answers it through the
+ * get_region_info_caps op.  Answered here the way that core does: the
+ * region's capability chain goes right behind the header when the user
+ * made room for all of it (cap_offset then points at it); otherwise argsz
+ * says how much room it needs and cap_offset stays 0.
+ */
+static long vfio_pci_ioctl_get_region_info(struct vfio_device *vdev,
+					   struct vfio_region_info __user *arg)
+{
+	const size_t minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = {};
+	struct vfio_region_info info;
+	int ret = vfio_pci_copy_arg(&info, arg, minsz);
+
+	if (ret)
+		return ret;
+	ret = vfio_pci_get_region_info_caps(vdev, &info, &caps);
+	if (ret)
+		goto out_free_caps;
+
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = sizeof(info) + caps.size;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(arg + 1, caps.buf, caps.size)) {
+				ret = -EFAULT;
+				goto out_free_caps;
+			}
+			info.cap_offset = sizeof(info);
+		}
+	}
+	if (copy_to_user(arg, &info, minsz))
+		ret = -EFAULT;
+
+out_free_caps:
+	kfree(caps.buf);
+	return ret;
 }
 
 static int vfio_pci_ioctl_get_irq_info(struct vfio_pci_dev *vpdev,
@@ -382,8 +426,8 @@ static int vfio_pci_ioctl_set_irqs(struct vfio_pci_dev *vpdev,
  *
  * Return: the ioctl's answer; -ENOTTY for an unknown one.
  */
-long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
-		    unsigned long arg)
+static long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			   unsigned long arg)
 {
 	struct vfio_pci_dev *vpdev = to_vfio_pci_dev(vdev);
 	void __user *uarg = (void __user *)arg;
@@ -391,6 +435,8 @@ long vfio_pci_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	switch (cmd) {
 	case VFIO_DEVICE_GET_INFO:
 		return vfio_pci_ioctl_get_info(vpdev, uarg);
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return vfio_pci_ioctl_get_region_info(vdev, uarg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return vfio_pci_ioctl_get_irq_info(vpdev, uarg);
 	case VFIO_DEVICE_IOEVENTFD:
