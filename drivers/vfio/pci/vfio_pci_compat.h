@@ -10,6 +10,11 @@
  * the version alone; LINUX_VERSION_CODE only where the difference is
  * behaviour that no header shows.  Nothing else in the driver tests a
  * probe or a version.
+ *
+ * Every test is a preprocessor conditional on VFIO_PCI_HAVE_<NAME> or on
+ * LINUX_VERSION_CODE, so that the series for one kernel tree (make
+ * patches) carries this header and vfio_pci_compat.c resolved for that
+ * tree, without the probes.
  */
 #ifndef VFIO_PCI_COMPAT_H
 #define VFIO_PCI_COMPAT_H
@@ -99,8 +104,11 @@ vfio_pci_compat_insert_pfn_pud(struct vm_fault *vmf, unsigned long pfn,
  * -EINVAL, 7.3.4's with a count of 1).  Behaviour again: the version
  * decides.
  */
-#define VFIO_PCI_ERR_IRQ_PCIE_ONLY \
-	(KERNEL_VERSION(7, 3, 0) > LINUX_VERSION_CODE)
+#if KERNEL_VERSION(7, 3, 0) > LINUX_VERSION_CODE
+#define VFIO_PCI_ERR_IRQ_PCIE_ONLY	1
+#else
+#define VFIO_PCI_ERR_IRQ_PCIE_ONLY	0
+#endif
 
 /*
  * VFIO_DEVICE_GET_REGION_INFO: since 6.19 the VFIO core answers it through
