@@ -480,9 +480,9 @@ TEST_F(vfio_pci_config, feature_probe)
 				id <= VFIO_DEVICE_FEATURE_LOW_POWER_EXIT;
 		int want = lowpower ? 0 : -ENOTTY;
 
-		if (id == VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 && vfio_kernel_at_least(7, 2))
+		if (id == VFIO_FEATURE_MIG_PRECOPY_INFO_V2 && vfio_kernel_at_least(7, 2))
 			want = -EINVAL;
-		if (id == VFIO_DEVICE_FEATURE_DMA_BUF && vfio_driver_is_stock() &&
+		if (id == VFIO_FEATURE_DMA_BUF && vfio_driver_is_stock() &&
 		    vfio_kernel_at_least(7, 2))
 			want = -EINVAL;
 		feature.flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET | id;

@@ -27,6 +27,14 @@
 #define VFIO_REGION_INFO_MINSZ	sizeof(struct vfio_region_info)
 #define VFIO_IRQ_INFO_MINSZ	sizeof(struct vfio_irq_info)
 
+/*
+ * Feature numbers that the uAPI has from 7.2 on (DMA_BUF and
+ * MIG_PRECOPY_INFOv2), under names of our own: in a kernel tree the tests
+ * build against that tree's uAPI, which before 7.2 lacks them.
+ */
+#define VFIO_FEATURE_DMA_BUF			11
+#define VFIO_FEATURE_MIG_PRECOPY_INFO_V2	12
+
 /* Print where and why, then fail the current test (each TEST runs in its own process). */
 #define VFIO_FAIL(fmt, ...) do {						\
 	fprintf(stderr, "%s:%d: " fmt " (errno %d: %s)\n", __FILE__,		\
