@@ -28,6 +28,17 @@
 # is one, is appended for that kernel.
 # The measured results of the cover letter live there, in one place.
 #
+# The driver's files are written against the newest kernel's interfaces;
+# out of tree, vfio_pci_compat.h and vfio_pci_compat.c bridge to older
+# ones on the answers of build-time probes (vfio_pci_probes.c, run by the
+# driver's Makefile).  A series is for one tree, whose answers never
+# change: the probes are run once, here, against that tree (the prepared
+# tree of scripts/ktree-lib.sh, cached; cold, several minutes), and
+# scripts/compat-resolve.py resolves the two files for it (Edit:
+# in_tree_compat).  What the tree does not need is left out: the probes
+# and the Makefile's probe rule always, vfio_pci_compat.c where it is
+# left without code (7.3: the driver calls 7.3's interfaces directly).
+#
 # Each series is made in a scratch git repository that holds only the
 # upstream files it touches (what git am and format-patch need), with
 # every commit's author, committer and date taken from this tree's HEAD,
@@ -113,14 +124,24 @@ EOF
 
 # --- edits of upstream files, named by "Edit:" ------------------------------
 
+# vfio_pci_compat.h and vfio_pci_compat.c (those this patch adds) as this
+# tree has them: its probes' answers ($have) and its version ($kver).
+in_tree_compat() {
+	python3 "$top/scripts/compat-resolve.py" "$kver" "$have" \
+		drivers/vfio/pci/vfio_pci_compat.h drivers/vfio/pci/vfio_pci_compat.c >/dev/null
+}
+
 # The vfio-pci module from our files: Kconfig's VFIO_PCI without
 # VFIO_PCI_CORE, the Makefile's vfio-pci-y, and upstream's vfio_pci.c and
 # vfio_pci_igd.c (whose only user is vfio_pci.c) gone with VFIO_PCI_IGD.
 wire_build() {
-	local k=drivers/vfio/pci/Kconfig m=drivers/vfio/pci/Makefile
-	python3 - "$k" "$m" drivers/vfio/pci/vfio_pci_priv.h <<'EOF'
+	local k=drivers/vfio/pci/Kconfig m=drivers/vfio/pci/Makefile compat=""
+	# The tree's own compat file, if it needs one (in_tree_compat).
+	[ -e drivers/vfio/pci/vfio_pci_compat.c ] && compat=' \
+	      vfio_pci_compat.o'
+	python3 - "$k" "$m" drivers/vfio/pci/vfio_pci_priv.h "$compat" <<'EOF'
 import re, sys
-kconfig, makefile, priv = sys.argv[1:]
+kconfig, makefile, priv, compat = sys.argv[1:]
 s = open(kconfig).read()
 old = '''	select VFIO_PCI_CORE
 	help
@@ -156,10 +177,10 @@ m = open(makefile).read()
 old = re.search(r'vfio-pci-y := vfio_pci\.o\n.*?obj-\$\(CONFIG_VFIO_PCI\) \+= vfio-pci\.o\n', m, re.S).group(0)
 m = m.replace(old, '''vfio-pci-y := vfio_pci_main.o vfio_pci_dev.o vfio_pci_cfg.o vfio_pci_bar.o \\
 	      vfio_pci_rom.o vfio_pci_irq.o vfio_pci_intx.o vfio_pci_msi.o \\
-	      vfio_pci_reset.o vfio_pci_nosnoop.o vfio_pci_pm.o vfio_pci_sriov.o
+	      vfio_pci_reset.o vfio_pci_nosnoop.o vfio_pci_pm.o vfio_pci_sriov.o%s
 vfio-pci-$(CONFIG_VFIO_PCI_VGA) += vfio_pci_vga.o
 obj-$(CONFIG_VFIO_PCI) += vfio-pci.o
-''')
+''' % compat)
 open(makefile, 'w').write(m)
 p = open(priv).read()
 p2 = re.sub(r'#ifdef CONFIG_VFIO_PCI_IGD\n.*?#endif\n\n?', '', p, count=1, flags=re.S)
@@ -209,9 +230,31 @@ add_files() {
 	done
 }
 
+# tree_probes KERNEL: the probes of vfio_pci_probes.c that compile in
+# KERNEL's prepared tree, comma-separated: the driver's own probe rule,
+# run alone (a Kbuild file that builds vfio_pci_probes.h and no module)
+# in a copy of the driver's Makefile, out of the tree.
+tree_probes() {
+	local base d=$scratch/probes-$1/drivers/vfio/pci
+	base=$(ktree_prepare "$1") || return 1
+	mkdir -p "$d" "$scratch/probes-$1/include/uapi/linux"
+	cp "$top/drivers/vfio/pci/Makefile" "$top/drivers/vfio/pci/vfio_pci_probes.c" "$d/"
+	cp "$top/include/uapi/linux/vfio.h" "$scratch/probes-$1/include/uapi/linux/"
+	# shellcheck disable=SC2016 # kbuild's variables
+	printf '%s\n' 'include $(src)/Makefile' 'obj-m :=' 'always-y += vfio_pci_probes.h' >"$d/Kbuild"
+	if ! make -s -C "$base" M="$d" modules >"$d/make.log" 2>&1; then
+		cat "$d/make.log" >&2
+		return 1
+	fi
+	sed -n 's/^#define VFIO_PCI_HAVE_\([A-Z0-9_]*\) 1$/\1/p' "$d/vfio_pci_probes.h" | paste -sd, -
+}
+
 driver_series() {
 	local kernel=$1 src=$2 dir=$3 msg files edits fn
 	seldir=$(selftest_dir "$kernel")
+	kver=$(make -s -C "$src" kernelversion)
+	have=$(tree_probes "$kernel")
+	echo "$kernel: $kver, probes: ${have:-none}" >&2
 	new_repo "$dir" "$src" drivers/vfio/pci/Kconfig drivers/vfio/pci/Makefile \
 		drivers/vfio/pci/vfio_pci.c drivers/vfio/pci/vfio_pci_igd.c \
 		drivers/vfio/pci/vfio_pci_priv.h Documentation/driver-api/index.rst \
@@ -240,6 +283,8 @@ vgaarb_series() {
 	git -C "$dir" am -q --committer-date-is-author-date "${ps[@]}"
 }
 
+# shellcheck source=scripts/ktree-lib.sh
+. "$top/scripts/ktree-lib.sh"
 kernels=${*:-6.12 7.3}
 ident
 scratch=$(mktemp -d)
