@@ -29,15 +29,15 @@
 # The measured results of the cover letter live there, in one place.
 #
 # The driver's files are written against the newest kernel's interfaces;
-# out of tree, vfio_pci_compat.h and vfio_pci_compat.c bridge to older
+# out of tree, vfio_pci_compat.h bridges to older
 # ones on the answers of build-time probes (vfio_pci_probes.c, run by the
 # driver's Makefile).  A series is for one tree, whose answers never
 # change: the probes are run once, here, against that tree (the prepared
 # tree of scripts/ktree-lib.sh, cached; cold, several minutes), and
-# scripts/compat-resolve.py resolves the two files for it (Edit:
+# scripts/compat-resolve.py resolves the header for it (Edit:
 # in_tree_compat).  What the tree does not need is left out: the probes
-# and the Makefile's probe rule always, vfio_pci_compat.c where it is
-# left without code (7.3: the driver calls 7.3's interfaces directly).
+# and the Makefile's probe rule (7.3: the driver calls 7.3's interfaces
+# directly).
 #
 # Each series is made in a scratch git repository that holds only the
 # upstream files it touches (what git am and format-patch need), with
