@@ -88,7 +88,7 @@ static void pin(int cpu)
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	VFIO_ASSERT(!sched_setaffinity(0, sizeof(set), &set), "pin to CPU %d", cpu);
+	VFIO_ASSERT(!sched_setaffinity(0, sizeof(set), &set), "sched_setaffinity to CPU %d", cpu);
 }
 
 /* The fastest of REPS runs of @n round trips, in microseconds each. */
