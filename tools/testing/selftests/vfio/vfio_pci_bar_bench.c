@@ -135,22 +135,15 @@ int main(int argc, char *argv[])
 	struct vfio_region_info info;
 	struct vfio_dev dev;
 	long n = 20000;
+	const char *bdf;
 	void *p;
-	int opt;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1)
-		if (opt == 'n')
-			n = atol(optarg);
-	if (optind >= argc) {
-		fprintf(stderr, "usage: %s [-n ITERATIONS] BDF\n", argv[0]);
-		return 2;
-	}
+	bdf = argv[vfio_bench_args(argc, argv, &n, "[-n ITERATIONS] BDF")];
+	is_edu = !vfio_sysfs_read_hex(bdf, "vendor", &vendor) && vendor == 0x1234 &&
+		 !vfio_sysfs_read_hex(bdf, "device", &device) && device == 0x11e8;
+	bench_devmem(bdf, n);
 
-	is_edu = !vfio_sysfs_read_hex(argv[optind], "vendor", &vendor) && vendor == 0x1234 &&
-		 !vfio_sysfs_read_hex(argv[optind], "device", &device) && device == 0x11e8;
-	bench_devmem(argv[optind], n);
-
-	vfio_dev_open(&dev, argv[optind], VFIO_TYPE1v2_IOMMU);
+	vfio_dev_open(&dev, bdf, VFIO_TYPE1v2_IOMMU);
 	vfio_region_info(&dev, 0, &info);
 	vfio_region_read(&dev, 0, 0, &want_reg0, 4);
 	if (is_edu)

@@ -51,16 +51,9 @@ int main(int argc, char *argv[])
 	char path[128];
 	const char *bdf;
 	long n = 5000;
-	int opt, sfd, i;
+	int sfd, i;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1)
-		if (opt == 'n')
-			n = atol(optarg);
-	if (optind >= argc) {
-		fprintf(stderr, "usage: %s [-n READS] BDF\n", argv[0]);
-		return 2;
-	}
-	bdf = argv[optind];
+	bdf = argv[vfio_bench_args(argc, argv, &n, "[-n READS] BDF")];
 
 	VFIO_ASSERT(vfio_sysfs_read_config(bdf, cfg, sizeof(cfg)) >= PCI_STD_HEADER_SIZEOF,
 		    "%s: sysfs config", bdf);

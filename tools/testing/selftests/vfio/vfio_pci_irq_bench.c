@@ -149,16 +149,8 @@ int main(int argc, char *argv[])
 	const char *bdf;
 	long n = 2000;
 	__u32 *regs;
-	int opt;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1)
-		if (opt == 'n')
-			n = atol(optarg);
-	if (optind >= argc) {
-		fprintf(stderr, "usage: %s [-n ROUND_TRIPS] BDF\n", argv[0]);
-		return 2;
-	}
-	bdf = argv[optind];
+	bdf = argv[vfio_bench_args(argc, argv, &n, "[-n ROUND_TRIPS] BDF")];
 	if (vfio_sysfs_read_hex(bdf, "vendor", &vendor) || vendor != 0x1234 ||
 	    vfio_sysfs_read_hex(bdf, "device", &device) || device != 0x11e8) {
 		printf("# %s: not an edu device\n", bdf);

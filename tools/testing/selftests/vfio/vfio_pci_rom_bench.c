@@ -48,16 +48,10 @@ static void bench_rom(const char *bdf, long n)
 int main(int argc, char *argv[])
 {
 	long n = 10;
-	int opt;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1)
-		if (opt == 'n')
-			n = atol(optarg);
-	if (optind >= argc) {
-		fprintf(stderr, "usage: %s [-n READS] BDF...\n", argv[0]);
-		return 2;
-	}
-	for (; optind < argc; optind++)
-		bench_rom(argv[optind], n);
+	int i;
+
+	for (i = vfio_bench_args(argc, argv, &n, "[-n READS] BDF..."); i < argc; i++)
+		bench_rom(argv[i], n);
 	return 0;
 }

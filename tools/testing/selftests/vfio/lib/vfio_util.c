@@ -809,6 +809,20 @@ double vfio_now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+int vfio_bench_args(int argc, char *argv[], long *n, const char *usage)
+{
+	int opt;
+
+	while ((opt = getopt(argc, argv, "n:")) != -1)
+		if (opt == 'n')
+			*n = atol(optarg);
+	if (optind >= argc) {
+		fprintf(stderr, "usage: %s %s\n", argv[0], usage);
+		exit(2);
+	}
+	return optind;
+}
+
 __u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width)
 {
 	__u32 val = 0;

@@ -318,6 +318,13 @@ struct vfio_info_cap_header *vfio_region_find_cap(struct vfio_region_info *info,
 /* CLOCK_MONOTONIC in microseconds, for the benchmarks. */
 double vfio_now_us(void);
 
+/*
+ * A benchmark's command line, "-n COUNT" then BDFs: sets *@n when -n is
+ * given and returns the index in @argv of the first BDF; without one,
+ * prints "usage: PROGRAM @usage" and exits with status 2.
+ */
+int vfio_bench_args(int argc, char *argv[], long *n, const char *usage);
+
 /* Config space through the config region. */
 __u32 vfio_cfg_read(struct vfio_dev *dev, unsigned int off, unsigned int width);
 void vfio_cfg_write(struct vfio_dev *dev, unsigned int off, unsigned int width,
