@@ -37,6 +37,11 @@
 #                      default topology)
 #   --vgamem MB        the VRAM of the GPU at 0000:01:00.0 (QEMU's vgamem_mb,
 #                      a power of two up to 256: BAR 0's size; default 16)
+#   --tcg-threads single|multi
+#                      TCG's vCPU threads (default single: the two vCPUs run
+#                      in turns on one host thread; multi runs them at once,
+#                      which stock's vga_get() does not survive: see the
+#                      selftests' README.rst, "The two-card rows")
 #   --kmemleak         forget the boot's kmemleak reports before COMMAND and
 #                      scan after it: tap/kmemleak.tap, and any leak lands in
 #                      the guest's dmesg, so it fails the run like a splat
@@ -62,7 +67,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
 out="" timeout=900 mem=1536 snoop="" hostfs="" monitor="" trace="" root_vga=""
-files=() modules="" driver_args="" kmemleak="" gcov="" append="" big_bar="" vgamem=""
+files=() modules="" driver_args="" kmemleak="" gcov="" append="" big_bar="" vgamem="" tcg_threads=single
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
@@ -81,6 +86,9 @@ while [ $# -gt 0 ]; do
 	--gcov) gcov=1; shift ;;
 	--append) append="$append $2"; shift 2 ;;
 	--root-vga) root_vga=1; shift ;;
+	--tcg-threads)
+		case $2 in single|multi) tcg_threads=$2 ;; *) echo "vm.sh: --tcg-threads single|multi" >&2; exit 64 ;; esac
+		shift 2 ;;
 	--) shift; break ;;
 	*) echo "vm.sh: unknown option $1" >&2; exit 64 ;;
 	esac
@@ -230,7 +238,7 @@ trap - ERR
 # with other guests running).  TCG's timer is not what the rig tests.
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 \
-	-M q35 -accel tcg,thread=single -cpu max -smp 2 -m "$mem" \
+	-M q35 -accel tcg,thread=$tcg_threads -cpu max -smp 2 -m "$mem" \
 	-nodefaults -no-user-config -display none -vga none -no-reboot \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
 	-append "console=ttyS0 intel_iommu=on loglevel=4 panic=-1 oops=panic hung_task_timeout_secs=60 no_timer_check$append" \
