@@ -91,10 +91,15 @@ deps:
 	@$(DEPS)
 
 # KERNELS="7.3 ..." adds scripts/check-kernel.sh for each: the suite on
-# that kernel with ours and with its own stock driver.
+# that kernel with ours and with its own stock driver.  The last lines are
+# one row per kernel of what the checks found (scripts/kernel-table.py),
+# then "N passed, N failed, N skipped" over every lane it ran.
 check: deps
 	@rc=0; scripts/check.sh || rc=1; \
-	for k in $(KERNELS); do scripts/check-kernel.sh $$k || rc=1; done; exit $$rc
+	lanes=build/check$(if $(filter stock,$(DRIVER)),-stock); \
+	for k in $(KERNELS); do scripts/check-kernel.sh $$k || rc=1; lanes="$$lanes build/check-$$k"; done; \
+	python3 scripts/kernel-table.py; \
+	python3 scripts/tap-summary.py $$lanes; exit $$rc
 
 check-debug: deps
 	@scripts/check-debug.sh
