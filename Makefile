@@ -59,6 +59,7 @@ all: modules
 
 modules:
 	@test -n "$(KDIR)" || scripts/kdir.sh >/dev/null
+	@scripts/kernel-range.sh "$(KVER)"
 	$(MAKE) -C $(KDIR) M=$(MOD_DIR) $(KBUILD_ARGS) modules
 
 selftests:

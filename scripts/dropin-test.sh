@@ -91,7 +91,7 @@ pkg=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' dkms.conf)
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 src=$stage/dkms-src/$pkg-$ver
 mkdir -p "$src" "$stage/dkms-tree"
-git ls-files -co --exclude-standard -z Makefile dkms.conf drivers/vfio/pci \
+git ls-files -co --exclude-standard -z Makefile dkms.conf scripts/kernel-range.sh drivers/vfio/pci \
 	include/uapi/linux/vfio.h | xargs -0 cp --parents -t "$src"
 base_root "$roots/dkms" >>"$log" 2>&1
 dk=(--dkmstree "$stage/dkms-tree" --sourcetree "$stage/dkms-src"
