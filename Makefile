@@ -13,6 +13,8 @@
 #   make install    install the module under /lib/modules/<kver>/updates/
 #                   and run depmod, so that "modprobe vfio-pci" loads ours
 #   make uninstall  remove it again: modprobe loads the kernel's vfio-pci
+#   make dkms       install with DKMS for the running kernel, and for every
+#                   kernel installed later
 #   make docs       render Documentation/ with Sphinx into build/docs/
 #   make bench      both drivers in turn in one guest: BAR, config, IRQ,
 #                   BAR population, VGA and ROM rows, ours/stock and
@@ -53,7 +55,7 @@ endif
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODLIB = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 
-.PHONY: all modules clean deps check check-debug run info selftests bench install uninstall docs mutants patches
+.PHONY: all modules clean deps check check-debug run info selftests bench install uninstall dkms docs mutants patches
 
 all: modules
 
@@ -72,6 +74,10 @@ install: modules
 	@test -n "$(KVER)" || { echo "no kernel release for KDIR=$(KDIR)" >&2; exit 1; }
 	install -D -m 644 $(MOD_DIR)/vfio-pci.ko $(MODLIB)/updates/vfio-pci.ko
 	depmod -b $(or $(INSTALL_MOD_PATH),/) $(KVER)
+
+# DKMS: this tree for the running kernel and every kernel installed later.
+dkms:
+	@scripts/dkms-install.sh
 
 uninstall:
 	@test -n "$(KVER)" || { echo "no kernel release for KDIR=$(KDIR)" >&2; exit 1; }
