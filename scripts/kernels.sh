@@ -337,9 +337,10 @@ cmd_kdir() {
 chroot_dir() { echo "$cache/chroot/$1"; }
 
 # The packages the trixie kernels' headers ask for (gcc-14-for-host, and
-# the kbuild binaries' libraries and pahole), make, and sparse for C=1.
+# the kbuild binaries' libraries and pahole), make, sparse for C=1, and
+# dkms for scripts/dkms-upgrade-check.sh.
 # A chroot made with fewer gets the rest with apt-get.
-CHROOT_PKGS=make,gcc-14,gcc-14-for-host,libc6-dev,pahole,libelf1t64,libssl3t64,zlib1g,kmod,bc,xz-utils,zstd,sparse
+CHROOT_PKGS=make,gcc-14,gcc-14-for-host,libc6-dev,pahole,libelf1t64,libssl3t64,zlib1g,kmod,bc,xz-utils,zstd,sparse,dkms
 
 chroot_ensure() {
 	local suite=${1:-trixie} ch main
