@@ -196,6 +196,12 @@ static double alternate(const char *const cards[2], unsigned int iters,
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			return -1;
 	}
+	for (int i = 0; i < 2; i++) {
+		close(ready[i]);
+		close(go[i]);
+		close(done[i]);
+		close(quit[i]);
+	}
 	return (t1 - t0) / (2.0 * iters);
 }
 
@@ -378,12 +384,24 @@ int main(int argc, char *argv[])
 		const char *const cards[2] = { argv[1], argv[2] };
 		struct vfio_vgaarb_stats before[2] = {}, after[2] = {};
 		bool have = !vfio_vgaarb_stats(cards[0], &before[0]);
+		double per_op[RUNS], longest[RUNS];
 
-		double longest = -1;
+		/*
+		 * Where the two processes' turns fall moves a single run by
+		 * tens of percent: the median of RUNS runs, as for the other
+		 * rows (the arbiter's figures are those of the middle run).
+		 */
+		for (int r = 0; r < RUNS; r++) {
+			bool stats = have && r == RUNS / 2;
 
-		row("alternate_2_cards", alternate(cards, 1000, have ? before : NULL,
-						   have ? after : NULL, &longest), "us/op");
-		row("alternate_2_cards_longest", longest, "us");
+			longest[r] = -1;
+			per_op[r] = alternate(cards, 1000, stats ? before : NULL,
+					      stats ? after : NULL, &longest[r]);
+		}
+		qsort(per_op, RUNS, sizeof(per_op[0]), cmp_double);
+		qsort(longest, RUNS, sizeof(longest[0]), cmp_double);
+		row("alternate_2_cards", per_op[0] < 0 ? -1 : per_op[RUNS / 2], "us/op");
+		row("alternate_2_cards_longest", longest[0] < 0 ? -1 : longest[RUNS / 2], "us");
 		if (have) {
 			arb_report(cards[0], &before[0], &after[0]);
 			arb_report(cards[1], &before[1], &after[1]);
