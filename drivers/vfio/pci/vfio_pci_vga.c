@@ -19,6 +19,7 @@
 #include <linux/aperture.h>
 #include <linux/io.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/pm_runtime.h>
 #include <linux/sched/signal.h>
@@ -26,6 +27,7 @@
 #include <linux/unaligned.h>
 #include <linux/uaccess.h>
 #include <linux/vgaarb.h>
+#include <linux/wait.h>
 
 #include "vfio_pci_drv.h"
 
@@ -72,22 +74,32 @@ static void __iomem *vfio_pci_vga_io;
  * a vga_put() in between wakes nobody, and the waiter sleeps until some
  * later release, forever if none comes (a VGA region access stuck in
  * vga_get() while the other cards' users had nothing left to release).
- * Our users wait for each other here instead, with a mutex's reliable
- * wake-ups; only another arbiter client (a /dev/vga_arbiter user, another
- * driver) can still keep them waiting in vga_get().
+ * Our users wait for each other here instead; only another arbiter client
+ * (a /dev/vga_arbiter user, another driver) can still keep them waiting
+ * in vga_get().
+ *
+ * They wait as the arbiter's own waiters do: asleep on
+ * vfio_pci_vga_hold_wq, which every release wakes, trying the mutex when
+ * woken, never spinning on its holder and never handed it.  A holder that
+ * comes back before a woken waiter has run takes it again, so that one
+ * user's run of accesses is not broken up by a routing switch for each.
  */
 static DEFINE_MUTEX(vfio_pci_vga_hold);
+static DECLARE_WAIT_QUEUE_HEAD(vfio_pci_vga_hold_wq);
 
 /* vga_get_interruptible() under vfio_pci_vga_hold; 0 or -ERESTARTSYS. */
 static int vfio_pci_vga_get(struct pci_dev *pdev, unsigned int rsrc)
 {
 	int ret;
 
-	if (mutex_lock_interruptible(&vfio_pci_vga_hold))
+	if (wait_event_interruptible(vfio_pci_vga_hold_wq,
+				     mutex_trylock(&vfio_pci_vga_hold)))
 		return -ERESTARTSYS;
 	ret = vga_get_interruptible(pdev, rsrc);
-	if (ret)
+	if (ret) {
 		mutex_unlock(&vfio_pci_vga_hold);
+		wake_up(&vfio_pci_vga_hold_wq);
+	}
 	return ret;
 }
 
@@ -95,6 +107,7 @@ static void vfio_pci_vga_put(struct pci_dev *pdev, unsigned int rsrc)
 {
 	vga_put(pdev, rsrc);
 	mutex_unlock(&vfio_pci_vga_hold);
+	wake_up(&vfio_pci_vga_hold_wq);
 }
 
 /**
