@@ -87,6 +87,18 @@ static void __iomem *vfio_pci_vga_io;
 static DEFINE_MUTEX(vfio_pci_vga_hold);
 static DECLARE_WAIT_QUEUE_HEAD(vfio_pci_vga_hold_wq);
 
+/*
+ * Wakes the waiters, if any: most releases have none, and skip the wait
+ * queue's lock.  wq_has_sleeper()'s barrier pairs with the one in the
+ * waiter's queueing, which comes before its try of the mutex.
+ */
+static void vfio_pci_vga_hold_release(void)
+{
+	mutex_unlock(&vfio_pci_vga_hold);
+	if (wq_has_sleeper(&vfio_pci_vga_hold_wq))
+		wake_up(&vfio_pci_vga_hold_wq);
+}
+
 /* vga_get_interruptible() under vfio_pci_vga_hold; 0 or -ERESTARTSYS. */
 static int vfio_pci_vga_get(struct pci_dev *pdev, unsigned int rsrc)
 {
@@ -96,18 +108,15 @@ static int vfio_pci_vga_get(struct pci_dev *pdev, unsigned int rsrc)
 				     mutex_trylock(&vfio_pci_vga_hold)))
 		return -ERESTARTSYS;
 	ret = vga_get_interruptible(pdev, rsrc);
-	if (ret) {
-		mutex_unlock(&vfio_pci_vga_hold);
-		wake_up(&vfio_pci_vga_hold_wq);
-	}
+	if (ret)
+		vfio_pci_vga_hold_release();
 	return ret;
 }
 
 static void vfio_pci_vga_put(struct pci_dev *pdev, unsigned int rsrc)
 {
 	vga_put(pdev, rsrc);
-	mutex_unlock(&vfio_pci_vga_hold);
-	wake_up(&vfio_pci_vga_hold_wq);
+	vfio_pci_vga_hold_release();
 }
 
 /**
