@@ -583,7 +583,7 @@ static vm_fault_t vfio_pci_bar_fault(struct vm_fault *vmf)
 
 static const struct vm_operations_struct vfio_pci_bar_vm_ops = {
 	.fault = vfio_pci_bar_fault,
-	.huge_fault = vfio_pci_bar_huge_fault,
+	VFIO_PCI_HUGE_FAULT_OP(vfio_pci_bar_huge_fault),
 };
 
 static int vfio_pci_bar_mmap(struct vfio_pci_dev *vpdev, unsigned int index,

@@ -52,12 +52,15 @@ void vfio_pci_dev_release(struct vfio_pci_dev *vpdev)
  */
 void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev)
 {
+	struct address_space *mapping = vfio_pci_core_mapping(&vpdev->vdev);
+
 	lockdep_assert_held_write(&vpdev->memory_lock);
 
-	unmap_mapping_range(vpdev->vdev.inode->i_mapping,
-			    VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR0_REGION_INDEX),
-			    VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_ROM_REGION_INDEX),
-			    true);
+	if (mapping)
+		unmap_mapping_range(mapping,
+				    VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR0_REGION_INDEX),
+				    VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_ROM_REGION_INDEX),
+				    true);
 }
 
 /**

@@ -602,16 +602,14 @@ static void vfio_pci_request(struct vfio_device *vdev, unsigned int count)
  * DMA goes through the VFIO core in both ways a user can open the device:
  * the group with a container, or the device cdev bound to an iommufd (the
  * core's physical-device helpers; NULL, and unused, on a kernel without
- * CONFIG_IOMMUFD).  Nothing else of ours depends on the way in, except the
- * proof of ownership of a hot reset (vfio_pci_reset.c).
+ * CONFIG_IOMMUFD; absent from a VFIO core older than iommufd).  Nothing
+ * else of ours depends on the way in, except the proof of ownership of a
+ * hot reset (vfio_pci_reset.c).
  */
 const struct vfio_device_ops vfio_pci_ops = {
 	.name		= "vfio-pci",
 	.release	= vfio_pci_release,
-	.bind_iommufd	= vfio_iommufd_physical_bind,
-	.unbind_iommufd	= vfio_iommufd_physical_unbind,
-	.attach_ioas	= vfio_iommufd_physical_attach_ioas,
-	.detach_ioas	= vfio_iommufd_physical_detach_ioas,
+	VFIO_PCI_IOMMUFD_OPS
 	.open_device	= vfio_pci_open_device,
 	.close_device	= vfio_pci_close_device,
 	VFIO_PCI_IOCTL_OPS,

@@ -52,3 +52,144 @@ static size_t __maybe_unused probe(void)
 	return offsetof(struct vfio_device_ops, get_region_info_caps);
 }
 #endif
+
+#ifdef VFIO_PCI_PROBE_LINUX_UNALIGNED_H
+/* 6.12: the unaligned accessors moved from <asm/unaligned.h>. */
+#include <linux/unaligned.h>
+#endif
+
+#ifdef VFIO_PCI_PROBE_EVENTFD_SIGNAL_CTX
+/* 6.8: eventfd_signal() adds one, without a count. */
+#include <linux/eventfd.h>
+
+static void __maybe_unused probe(struct eventfd_ctx *ctx)
+{
+	eventfd_signal(ctx);
+}
+#endif
+
+#ifdef VFIO_PCI_PROBE_VM_FLAGS_SET
+/* 6.3: vm_flags is changed through vm_flags_set() only. */
+#include <linux/mm.h>
+
+static void __maybe_unused probe(struct vm_area_struct *vma)
+{
+	vm_flags_set(vma, VM_IO);
+}
+#endif
+
+#ifdef VFIO_PCI_PROBE_HUGE_FAULT_PE_SIZE
+/*
+ * Before 6.6 the huge_fault op takes an enum page_entry_size, not an
+ * order.  Probed by the old form: a function of the new one would be
+ * accepted there too (the enum is compatible with unsigned int).
+ */
+#include <linux/mm.h>
+
+static enum page_entry_size __maybe_unused probe(void)
+{
+	return PE_SIZE_PMD;
+}
+#endif
+
+#ifdef VFIO_PCI_PROBE_PCI_IS_VGA
+/* 6.5: pci_is_vga() counts the pre-class-code VGA devices in. */
+#include <linux/pci.h>
+
+static bool __maybe_unused probe(struct pci_dev *pdev)
+{
+	return pci_is_vga(pdev);
+}
+#endif
+
+#ifdef VFIO_PCI_PROBE_DEVICE_SET_DRIVER_OVERRIDE
+/* driver_override moved into struct device (Debian's 6.12 has it too). */
+#include <linux/device.h>
+
+static int __maybe_unused probe(struct device *dev)
+{
+	return device_set_driver_override(dev, NULL);
+}
+#endif
+
+#ifdef VFIO_PCI_PROBE_ISOLATED_MSI
+/* 6.2: whether a device's MSIs are isolated is asked of the device. */
+#include <linux/msi.h>
+
+static bool __maybe_unused probe(struct device *dev)
+{
+	return msi_device_has_isolated_msi(dev);
+}
+#endif
+
+#ifdef VFIO_PCI_PROBE_MSIX_ALLOC_IRQ_AT
+/* 6.2: MSI-X vectors can be added while MSI-X is enabled. */
+#include <linux/pci.h>
+
+static int __maybe_unused probe(struct pci_dev *pdev)
+{
+	struct msi_map map = pci_msix_alloc_irq_at(pdev, 0, NULL);
+
+	return pci_msix_can_alloc_dyn(pdev) ? map.index : 0;
+}
+#endif
+
+#ifdef VFIO_PCI_PROBE_IOMMU_CAP_ENFORCE_CACHE_COHERENCY
+/* 6.2: an IOMMU says whether it can keep No Snoop DMA coherent. */
+#include <linux/iommu.h>
+
+static bool __maybe_unused probe(struct device *dev)
+{
+	return device_iommu_capable(dev, IOMMU_CAP_ENFORCE_CACHE_COHERENCY);
+}
+#endif
+
+#ifdef VFIO_PCI_PROBE_IOMMUFD_OPS
+/* 6.2: the VFIO core can bind a device to an iommufd. */
+#include <linux/stddef.h>
+#include <linux/vfio.h>
+
+static size_t __maybe_unused probe(void)
+{
+	return offsetof(struct vfio_device_ops, bind_iommufd);
+}
+#endif
+
+#ifdef VFIO_PCI_PROBE_DEVICE_CDEV
+/*
+ * 6.6: a device can be opened through its own cdev, bound to the caller's
+ * iommufd, which then proves the ownership of a hot reset.
+ */
+#include <linux/vfio.h>
+
+static int __maybe_unused probe(struct vfio_device *vdev)
+{
+	struct iommufd_ctx *ictx = vfio_iommufd_device_ictx(vdev);
+
+	return vfio_device_cdev_opened(vdev) + vfio_iommufd_get_dev_id(vdev, ictx);
+}
+#endif
+
+#ifdef VFIO_PCI_PROBE_FIND_DEVICE_IN_DEVSET
+/* 6.6: the VFIO core finds a member of a device set by its struct device. */
+#include <linux/vfio.h>
+
+static struct vfio_device * __maybe_unused probe(struct vfio_device_set *set,
+						 struct device *dev)
+{
+	return vfio_find_device_in_devset(set, dev);
+}
+#endif
+
+#ifdef VFIO_PCI_PROBE_VFIO_DEVICE_INODE
+/*
+ * 6.12: every open file of a device shares the core's inode, whose
+ * address_space holds all the device's mappings.
+ */
+#include <linux/vfio.h>
+
+static struct inode * __maybe_unused probe(struct vfio_device *vdev)
+{
+	return vdev->inode;
+}
+#endif

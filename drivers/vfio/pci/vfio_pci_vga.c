@@ -24,7 +24,6 @@
 #include <linux/pm_runtime.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/unaligned.h>
 #include <linux/uaccess.h>
 #include <linux/vgaarb.h>
 #include <linux/wait.h>
