@@ -59,16 +59,35 @@ add_module() {
 	copy_module "$path" "$root/rig/modules/$name.ko"
 	order+=("$name")
 }
-for m in vfio vfio_iommu_type1 irqbypass $extra; do
+# Ours needs what it links against too (6.1: vfio_virqfd, a module there).
+ours=${OUR_KO:-$top/drivers/vfio/pci/vfio-pci.ko}
+ours_deps=""
+[ -f "$ours" ] && ours_deps=$(modinfo -F depends "$ours" | tr ',' ' ')
+for m in vfio vfio_iommu_type1 irqbypass $ours_deps $extra; do
 	add_module "$m"
 done
 printf '%s\n' "${order[@]}" >"$root/rig/modules.order"
 
-# The stock driver is kept aside and loaded only with RIG_DRIVER=stock.
+# The stock driver is kept aside and loaded only with RIG_DRIVER=stock,
+# after what it needs beyond the base modules (6.1's vfio-pci-core needs
+# vfio_virqfd, a module of its own there), in load order: stock.order.
+stock=()
+add_stock() {
+	local name=$1 p dep
+	[ -n "${seen[$name]:-}" ] && return 0
+	seen[$name]=1
+	for dep in $(modinfo "${modinfo_args[@]}" -F depends "$name" | tr ',' ' '); do
+		add_stock "$dep"
+	done
+	p=$(modinfo "${modinfo_args[@]}" -n "$name")
+	case $p in (builtin|"(builtin)") return 0 ;; esac
+	copy_module "$p" "$root/rig/modules/$name.ko"
+	stock+=("$name")
+}
 for m in vfio-pci-core vfio-pci; do
-	p=$(modinfo "${modinfo_args[@]}" -n "$m")
-	copy_module "$p" "$root/rig/modules/$m.ko"
+	add_stock "$m"
 done
+printf '%s\n' "${stock[@]}" >"$root/rig/stock.order"
 
 # pci-pf-stub is kept aside too, for tests that need a PF driver which
 # enables VFs and nothing else (guest-suite.sh loads it); a kernel built
@@ -108,7 +127,6 @@ for c in "$kbuild/.config" "/boot/config-$kver"; do
 	fi
 done
 
-ours=${OUR_KO:-$top/drivers/vfio/pci/vfio-pci.ko}
 [ -f "$ours" ] && cp "$ours" "$root/rig/vfio-pci.ko"
 
 for tree in "$@"; do
