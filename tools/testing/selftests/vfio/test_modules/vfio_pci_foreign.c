@@ -23,6 +23,21 @@ struct vfio_pci_foreign {
 	struct vfio_device vdev;
 };
 
+/*
+ * Before 6.2 the VFIO core has no iommufd ops, and it leaves freeing the
+ * device to the release op (the Makefile reads which from its header).
+ */
+#ifdef VFIO_FOREIGN_RELEASE_FREES
+static void vfio_pci_foreign_release(struct vfio_device *vdev)
+{
+	vfio_free_device(vdev);
+}
+
+static const struct vfio_device_ops vfio_pci_foreign_ops = {
+	.name		= "vfio-pci-foreign",
+	.release	= vfio_pci_foreign_release,
+};
+#else
 static const struct vfio_device_ops vfio_pci_foreign_ops = {
 	.name		= "vfio-pci-foreign",
 	.bind_iommufd	= vfio_iommufd_physical_bind,
@@ -30,6 +45,7 @@ static const struct vfio_device_ops vfio_pci_foreign_ops = {
 	.attach_ioas	= vfio_iommufd_physical_attach_ioas,
 	.detach_ioas	= vfio_iommufd_physical_detach_ioas,
 };
+#endif
 
 /* The slot or bus a reset of @pdev touches: what vfio-pci keys its set by. */
 static void *vfio_pci_foreign_set_id(struct pci_dev *pdev)
