@@ -288,12 +288,19 @@ TEST_F(msix_resize, grown_under_enabled_index)
 	/*
 	 * Disabled and enabled again: the PCI core's domain keeps its one
 	 * vector until the device is bound again, so more fail (-ERANGE, the
-	 * index stays disabled) and one works.
+	 * index stays disabled) and one works.  Before 6.2 the PCI core has
+	 * no such domain and takes as many vectors as the table has at each
+	 * enable: the grown table is all there, with either driver.
 	 */
 	ASSERT_EQ(0, disable(&pf->dev));
 	ASSERT_EQ(-EINVAL, fire(&pf->dev, 0, 1));
-	ASSERT_EQ(-ERANGE, set_efd(&pf->dev, big - 1, other));
-	ASSERT_EQ(-EINVAL, disable(&pf->dev));
+	if (vfio_kernel_at_least(6, 2)) {
+		ASSERT_EQ(-ERANGE, set_efd(&pf->dev, big - 1, other));
+		ASSERT_EQ(-EINVAL, disable(&pf->dev));
+	} else {
+		ASSERT_EQ(0, set_efd(&pf->dev, big - 1, other));
+		ASSERT_EQ(0, disable(&pf->dev));
+	}
 	ASSERT_EQ(0, set_efd(&pf->dev, 0, other));
 	ASSERT_EQ(0, fire(&pf->dev, 0, big));
 	ASSERT_EQ(1, vfio_eventfd_wait(other, FIRE_MS));
