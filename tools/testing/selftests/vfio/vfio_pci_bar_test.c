@@ -341,6 +341,93 @@ TEST_F(vfio_pci_bar, memory_disable)
 	munmap(regs, self->bar[0].size);
 }
 
+/*
+ * Start a child that keeps its own copy of the mapping at @p, read once
+ * before it waits, and reads it again when a byte comes down the pipe
+ * *@fd.  Its exit status says whether the second read raised SIGBUS.
+ */
+static pid_t reader_child(__u32 *p, int *fd)
+{
+	int pipefd[2];
+	pid_t pid;
+	char c;
+
+	VFIO_ASSERT(!pipe(pipefd), "pipe");
+	pid = fork();
+	VFIO_ASSERT(pid >= 0, "fork");
+	if (!pid) {
+		close(pipefd[1]);
+		vfio_mmio_read32(p);
+		if (read(pipefd[0], &c, 1) != 1)
+			_exit(2);
+		vfio_mmio_read32(p);
+		_exit(0);
+	}
+	close(pipefd[0]);
+	*fd = pipefd[1];
+	return pid;
+}
+
+static bool reader_child_faults(pid_t pid, int fd)
+{
+	int status;
+
+	VFIO_ASSERT(write(fd, "x", 1) == 1, "pipe write");
+	close(fd);
+	VFIO_ASSERT(waitpid(pid, &status, 0) == pid, "wait");
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS;
+}
+
+/*
+ * Memory Enable off reaches every mapping of the BAR, not only those made
+ * by mmap(): one moved by mremap(), the parts of one split by mprotect(),
+ * and a forked child's copy, each with its pages filled before.  On a
+ * kernel whose VFIO core has no inode of the device, the driver tracks
+ * these copies itself (its VMA open op).
+ */
+TEST_F(vfio_pci_bar, memory_disable_reaches_copies)
+{
+	size_t len = self->bar[0].size, page = getpagesize();
+	__u32 *regs, *moved, *hole;
+	__u32 val = 0;
+	int fd;
+	pid_t child;
+	__u16 cmd;
+
+	if (!is_edu(bdf))
+		SKIP(return, "%s is not edu", bdf);
+	if (len < 4 * page)
+		SKIP(return, "BAR 0 of %s is smaller than 4 pages", bdf);
+	regs = map_bar(&self->dev, &self->bar[0], len);
+	ASSERT_NE(NULL, regs);
+	ASSERT_EQ(EDU_ID_VALUE, vfio_mmio_read32(regs));
+
+	/* Moved to a free place, then split in three by a read-only page. */
+	hole = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hole);
+	moved = mremap(regs, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, hole);
+	ASSERT_NE(MAP_FAILED, moved);
+	ASSERT_EQ(EDU_ID_VALUE, vfio_mmio_read32(moved));
+	ASSERT_EQ(0, mprotect((char *)moved + page, page, PROT_READ));
+	vfio_mmio_read32((__u32 *)((char *)moved + page));
+	vfio_mmio_read32((__u32 *)((char *)moved + 2 * page));
+
+	/* The child's copy has the parent's filled page from the fork on. */
+	child = reader_child(moved, &fd);
+
+	cmd = vfio_cfg_read(&self->dev, PCI_COMMAND, 2);
+	vfio_cfg_write(&self->dev, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_MEMORY);
+	EXPECT_TRUE(reader_child_faults(child, fd));
+	EXPECT_TRUE(faults(moved, &val));
+	EXPECT_TRUE(faults((__u32 *)((char *)moved + page), &val));
+	EXPECT_TRUE(faults((__u32 *)((char *)moved + 2 * page), &val));
+
+	vfio_cfg_write(&self->dev, PCI_COMMAND, 2, cmd);
+	ASSERT_FALSE(faults(moved, &val));
+	ASSERT_EQ(EDU_ID_VALUE, val);
+	munmap(moved, len);
+}
+
 /* ---- ROM ---- */
 
 static ssize_t sysfs_rom(const char *bdf, void *buf, size_t len)
