@@ -214,6 +214,22 @@ static inline int vfio_iommufd_get_dev_id(struct vfio_device *vdev,
 #endif
 
 /*
+ * Who frees a device after its release op: the VFIO core, since 6.2.
+ * Before, the op itself must, with vfio_free_device(); the core's release
+ * of the device's struct device only calls the op.
+ */
+#ifdef VFIO_PCI_HAVE_VFIO_FREE_DEVICE
+static inline void vfio_pci_release_free(struct vfio_device *vdev)
+{
+	vfio_free_device(vdev);
+}
+#else
+static inline void vfio_pci_release_free(struct vfio_device *vdev)
+{
+}
+#endif
+
+/*
  * The core's inode, since 6.12: every open file of a device maps through
  * its address_space, so that unmap_mapping_range() on it reaches all the
  * device's mappings.  Before, a device's files share the anonymous inode

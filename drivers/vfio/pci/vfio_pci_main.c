@@ -577,12 +577,16 @@ static int vfio_pci_match(struct vfio_device *vdev, char *buf)
 }
 
 /**
- * vfio_pci_release - free what the device holds, before the VFIO core frees it
+ * vfio_pci_release - free what the device holds, then the device
  * @vdev: the device, its last reference gone (vfio_device_ops)
+ *
+ * The device itself is freed by the VFIO core after this op, or, on a core
+ * that leaves it to the op (6.1), here (vfio_pci_release_free()).
  */
 static void vfio_pci_release(struct vfio_device *vdev)
 {
 	vfio_pci_dev_release(to_vfio_pci_dev(vdev));
+	vfio_pci_release_free(vdev);
 }
 
 /**
