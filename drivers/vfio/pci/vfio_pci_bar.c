@@ -22,11 +22,14 @@
  */
 
 #include <linux/eventfd.h>
+#include <linux/file.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/msi.h>
 #include <linux/cleanup.h>
 #include <linux/pci.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -508,6 +511,163 @@ static ssize_t vfio_pci_bar_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 	return done;
 }
 
+/* ---- BAR mappings: tracked where the VFIO core cannot zap them ---- */
+
+/**
+ * struct vfio_pci_bar_mapping - a user's BAR mapping, tracked by the driver
+ * @node: in vfio_pci_dev.mmaps
+ * @vma: the mapping
+ * @zap: the number of the last zap that reached it (0: none yet)
+ *
+ * Where the VFIO core has no inode of the device (6.1), the device's files
+ * share the system's anonymous inode, whose address_space holds every
+ * anonymous file's mappings: it cannot zap ours alone.  The driver then
+ * keeps its own list, one entry per VMA from mmap (or a VMA's split, copy
+ * or fork: the open op) to its close op.
+ */
+struct vfio_pci_bar_mapping {
+	struct list_head node;
+	struct vm_area_struct *vma;
+	u64 zap;
+};
+
+/* Whether the driver tracks its mappings: the core has no inode for it. */
+static bool vfio_pci_bar_tracked(struct vfio_pci_dev *vpdev)
+{
+	return !vfio_pci_core_mapping(&vpdev->vdev);
+}
+
+static int vfio_pci_bar_track(struct vfio_pci_dev *vpdev,
+			      struct vm_area_struct *vma, gfp_t gfp)
+{
+	struct vfio_pci_bar_mapping *m;
+
+	m = kzalloc(sizeof(*m), gfp);
+	if (!m)
+		return -ENOMEM;
+	m->vma = vma;
+	mutex_lock(&vpdev->mmaps_lock);
+	list_add(&m->node, &vpdev->mmaps);
+	mutex_unlock(&vpdev->mmaps_lock);
+	return 0;
+}
+
+/*
+ * A new VMA copied from one of ours (a split, mremap() or fork()): it may
+ * carry PTEs already, so it is tracked whatever it costs (the op cannot
+ * fail).  Under the mmap_lock, held for write.
+ */
+static void vfio_pci_bar_vm_open(struct vm_area_struct *vma)
+{
+	vfio_pci_bar_track(vma->vm_private_data, vma, GFP_KERNEL | __GFP_NOFAIL);
+}
+
+static void vfio_pci_bar_vm_close(struct vm_area_struct *vma)
+{
+	struct vfio_pci_dev *vpdev = vma->vm_private_data;
+	struct vfio_pci_bar_mapping *m;
+
+	mutex_lock(&vpdev->mmaps_lock);
+	list_for_each_entry(m, &vpdev->mmaps, node) {
+		if (m->vma == vma) {
+			list_del(&m->node);
+			kfree(m);
+			break;
+		}
+	}
+	mutex_unlock(&vpdev->mmaps_lock);
+}
+
+/* The mm of a tracked mapping that zap @zap has not reached, or NULL. */
+static struct mm_struct *vfio_pci_bar_next_mm(struct vfio_pci_dev *vpdev, u64 zap)
+{
+	struct vfio_pci_bar_mapping *m;
+
+	lockdep_assert_held(&vpdev->mmaps_lock);
+	list_for_each_entry(m, &vpdev->mmaps, node)
+		if (m->zap != zap)
+			return m->vma->vm_mm;
+	return NULL;
+}
+
+/**
+ * __vfio_pci_bar_zap_tracked - unmap every tracked mapping of the BARs
+ * @vpdev: the device; memory_lock held for write
+ *
+ * zap_special_vma_range() walks the page tables of a VMA, which only its
+ * mm's mmap_lock keeps (munmap() frees them before the VMA's close op
+ * runs), so the mappings are zapped mm by mm under that lock, taken for
+ * read.  It is waited for without @mmaps_lock, which the VMA ops take
+ * under it; the fault handler never waits for memory_lock under it
+ * (vfio_pci_bar_fault_lock()).  A mapping added meanwhile is caught by
+ * the loop: once memory_lock is held for write no fault fills one, so
+ * only copies of a mapping not yet zapped can bring PTEs, and they are
+ * tracked before they get them.
+ */
+void __vfio_pci_bar_zap_tracked(struct vfio_pci_dev *vpdev)
+{
+	struct vfio_pci_bar_mapping *m;
+	struct mm_struct *mm;
+	u64 zap;
+
+	lockdep_assert_held_write(&vpdev->memory_lock);
+
+	mutex_lock(&vpdev->mmaps_lock);
+	zap = ++vpdev->mmaps_zap;
+	while ((mm = vfio_pci_bar_next_mm(vpdev, zap))) {
+		mmgrab(mm);
+		mutex_unlock(&vpdev->mmaps_lock);
+		mmap_read_lock(mm);
+		mutex_lock(&vpdev->mmaps_lock);
+		list_for_each_entry(m, &vpdev->mmaps, node) {
+			if (m->vma->vm_mm != mm)
+				continue;
+			zap_special_vma_range(m->vma, m->vma->vm_start,
+					      m->vma->vm_end - m->vma->vm_start);
+			m->zap = zap;
+		}
+		mutex_unlock(&vpdev->mmaps_lock);
+		mmap_read_unlock(mm);
+		mmdrop(mm);
+		mutex_lock(&vpdev->mmaps_lock);
+	}
+	mutex_unlock(&vpdev->mmaps_lock);
+}
+
+/*
+ * memory_lock for read, at a fault: 0 when taken.  Where the driver zaps
+ * tracked mappings, the zap waits for each mm's mmap_lock while it holds
+ * memory_lock for write, so a fault, which runs under the mmap_lock, must
+ * not wait for memory_lock under it: it lets the mmap_lock go, waits for
+ * memory_lock without it and has the fault retried (VM_FAULT_RETRY), or,
+ * where it may not let the mmap_lock go, has the access retried
+ * (VM_FAULT_NOPAGE without a page) or the caller retry
+ * (FAULT_FLAG_RETRY_NOWAIT).
+ */
+static vm_fault_t vfio_pci_bar_fault_lock(struct vfio_pci_dev *vpdev,
+					  struct vm_fault *vmf)
+{
+	struct file *file;
+
+	if (!vfio_pci_bar_tracked(vpdev)) {
+		down_read(&vpdev->memory_lock);
+		return 0;
+	}
+	if (down_read_trylock(&vpdev->memory_lock))
+		return 0;
+	if (!(vmf->flags & FAULT_FLAG_ALLOW_RETRY))
+		return VM_FAULT_NOPAGE;
+	if (vmf->flags & FAULT_FLAG_RETRY_NOWAIT)
+		return VM_FAULT_RETRY;
+	/* Without the mmap_lock the mapping may go: its file keeps vpdev. */
+	file = get_file(vmf->vma->vm_file);
+	mmap_read_unlock(vmf->vma->vm_mm);
+	down_read(&vpdev->memory_lock);
+	up_read(&vpdev->memory_lock);
+	fput(file);
+	return VM_FAULT_RETRY;
+}
+
 /* One entry of @order at the fault: a PTE, or a PMD or PUD leaf. */
 static vm_fault_t vfio_pci_bar_insert(struct vm_fault *vmf, unsigned long pfn,
 				      unsigned int order)
@@ -564,7 +724,9 @@ static vm_fault_t vfio_pci_bar_huge_fault(struct vm_fault *vmf,
 	if (!IS_ALIGNED(pos, size) || !IS_ALIGNED(pfn, 1UL << order))
 		return VM_FAULT_FALLBACK;
 
-	down_read(&vpdev->memory_lock);
+	ret = vfio_pci_bar_fault_lock(vpdev, vmf);
+	if (ret)
+		return ret;
 	if (!vpdev->mem_enabled || vpdev->pm_low_power)
 		ret = VM_FAULT_SIGBUS;
 	else if (vfio_pci_bar_now_hole(vpdev, index, pos, size,
@@ -582,6 +744,14 @@ static vm_fault_t vfio_pci_bar_fault(struct vm_fault *vmf)
 }
 
 static const struct vm_operations_struct vfio_pci_bar_vm_ops = {
+	.fault = vfio_pci_bar_fault,
+	VFIO_PCI_HUGE_FAULT_OP(vfio_pci_bar_huge_fault),
+};
+
+/* The same, for a mapping the driver tracks (vfio_pci_bar_tracked()). */
+static const struct vm_operations_struct vfio_pci_bar_tracked_vm_ops = {
+	.open = vfio_pci_bar_vm_open,
+	.close = vfio_pci_bar_vm_close,
 	.fault = vfio_pci_bar_fault,
 	VFIO_PCI_HUGE_FAULT_OP(vfio_pci_bar_huge_fault),
 };
@@ -604,8 +774,13 @@ static int vfio_pci_bar_mmap(struct vfio_pci_dev *vpdev, unsigned int index,
 			       &hole) < req || hole)
 		return -EINVAL;
 
-	vma->vm_private_data = vpdev;
 	vma->vm_ops = &vfio_pci_bar_vm_ops;
+	if (vfio_pci_bar_tracked(vpdev)) {
+		if (vfio_pci_bar_track(vpdev, vma, GFP_KERNEL))
+			return -ENOMEM;
+		vma->vm_ops = &vfio_pci_bar_tracked_vm_ops;
+	}
+	vma->vm_private_data = vpdev;
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	return 0;

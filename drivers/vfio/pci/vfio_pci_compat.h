@@ -61,6 +61,11 @@ static inline void vfio_pci_compat_vm_flags_set(struct vm_area_struct *vma,
 #define vm_flags_set(vma, flags) vfio_pci_compat_vm_flags_set(vma, flags)
 #endif
 
+/* zap_special_vma_range(), on older kernels zap_vma_ptes(): the same call. */
+#ifndef VFIO_PCI_HAVE_ZAP_SPECIAL_VMA_RANGE
+#define zap_special_vma_range(vma, address, size) zap_vma_ptes(vma, address, size)
+#endif
+
 /* Page table orders by name, before 6.5 (macros: no probe needed). */
 #ifndef PMD_ORDER
 #define PMD_ORDER	(PMD_SHIFT - PAGE_SHIFT)

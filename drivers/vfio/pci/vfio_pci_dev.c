@@ -29,6 +29,8 @@ void vfio_pci_dev_init(struct vfio_pci_dev *vpdev)
 	init_rwsem(&vpdev->vga_lock);
 	mutex_init(&vpdev->ioeventfds_lock);
 	INIT_LIST_HEAD(&vpdev->ioeventfds);
+	mutex_init(&vpdev->mmaps_lock);
+	INIT_LIST_HEAD(&vpdev->mmaps);
 	mutex_init(&vpdev->sriov.lock);
 }
 
@@ -39,6 +41,9 @@ void vfio_pci_dev_init(struct vfio_pci_dev *vpdev)
 void vfio_pci_dev_release(struct vfio_pci_dev *vpdev)
 {
 	mutex_destroy(&vpdev->sriov.lock);
+	/* Every mapping holds the device's file, hence its open. */
+	WARN_ON(!list_empty(&vpdev->mmaps));
+	mutex_destroy(&vpdev->mmaps_lock);
 	mutex_destroy(&vpdev->ioeventfds_lock);
 	mutex_destroy(&vpdev->rom_lock);
 }
@@ -49,6 +54,9 @@ void vfio_pci_dev_release(struct vfio_pci_dev *vpdev)
  *
  * The next access faults, and the fault handler decides, under
  * memory_lock, whether the page comes back or the access raises SIGBUS.
+ * Through the VFIO core's inode of the device, which every mapping of it
+ * goes through; on a core without one (6.1), mapping by mapping
+ * (__vfio_pci_bar_zap_tracked()).
  */
 void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev)
 {
@@ -61,6 +69,8 @@ void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev)
 				    VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR0_REGION_INDEX),
 				    VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_ROM_REGION_INDEX),
 				    true);
+	else
+		__vfio_pci_bar_zap_tracked(vpdev);
 }
 
 /**

@@ -179,7 +179,9 @@ struct vfio_pci_irq_state {
  *	mmap_lock (the fault handler runs under it) and outside the
  *	mapping's i_mmap_rwsem (zapping runs under it) and inside irq.lock
  *	(MSI-X enable forces memory decode on under it); never held across
- *	a user copy.
+ *	a user copy.  Where the driver tracks its mappings (@mmaps), the
+ *	zap takes each mm's mmap_lock under it instead, and the fault
+ *	handler only tries it under mmap_lock.
  * @mem_enabled: the device decodes its memory BARs as the user set it
  *	(PCI_COMMAND_MEMORY); when false, BAR access fails and mmap faults
  *	raise SIGBUS.  Protected by @memory_lock.
@@ -211,6 +213,13 @@ struct vfio_pci_irq_state {
  * @ioeventfds: registered VFIO_DEVICE_IOEVENTFD entries
  * @ioeventfds_nr: how many entries @ioeventfds holds
  * @irq: interrupt state (vfio_pci_irq.c, vfio_pci_intx.c, vfio_pci_msi.c)
+ * @mmaps_lock: protects @mmaps and @mmaps_zap; taken inside mmap_lock (the
+ *	VMA ops run under it) and inside @memory_lock, never held while
+ *	waiting for an mmap_lock
+ * @mmaps: the user's BAR mappings (struct vfio_pci_bar_mapping),
+ *	tracked where the VFIO core has no inode of the device to zap them
+ *	through (vfio_pci_core_mapping() NULL: 6.1); empty otherwise
+ * @mmaps_zap: the number of the last zap of @mmaps, from 1
  * @pm_low_power: the user asked for a low power state
  *	(VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY*) and our runtime PM reference
  *	is given up; BAR mappings fault with SIGBUS.  Under @memory_lock;
@@ -255,6 +264,10 @@ struct vfio_pci_dev {
 	struct list_head ioeventfds;
 	unsigned int ioeventfds_nr;
 	struct vfio_pci_irq_state irq;
+	/* BAR mappings, where the core cannot zap them: inside memory_lock */
+	struct mutex mmaps_lock;
+	struct list_head mmaps;
+	u64 mmaps_zap;
 
 	/* power and SR-IOV */
 	bool pm_low_power;
@@ -380,6 +393,7 @@ void vfio_pci_mem_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
 void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev);
+void __vfio_pci_bar_zap_tracked(struct vfio_pci_dev *vpdev);
 int vfio_pci_fill_user(char __user *buf, size_t len);
 
 /* vfio_pci_cfg.c */

@@ -206,3 +206,13 @@ static void __maybe_unused probe(struct vfio_device *vdev)
 	vfio_free_device(vdev);
 }
 #endif
+
+#ifdef VFIO_PCI_PROBE_ZAP_SPECIAL_VMA_RANGE
+/* zap_vma_ptes() became zap_special_vma_range() (7.2 has it, 6.12 not). */
+#include <linux/mm.h>
+
+static void __maybe_unused probe(struct vm_area_struct *vma)
+{
+	zap_special_vma_range(vma, vma->vm_start, PAGE_SIZE);
+}
+#endif
