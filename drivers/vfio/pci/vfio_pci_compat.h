@@ -333,12 +333,18 @@ vfio_pci_compat_insert_pfn_pud(struct vm_fault *vmf, unsigned long pfn,
  * reaches the VGA region, as it does the ROM, in accesses of 4 bytes at
  * most (some devices fault on 8-byte ones).  That is behaviour, which no
  * header shows: the version decides (measured in the rig with mmiotrace:
- * Debian's 6.12.118 stock reads 8 bytes at once, 7.3.4's 4).
+ * Debian's 6.12.118 stock reads 8 bytes at once, 7.3.4's 4).  Before,
+ * the stock driver takes 8 bytes at once only where the VFIO PCI core has
+ * its 64-bit accessors, which 6.1's lacks (6.1.192's stock reads 4).
  */
+#ifndef VFIO_PCI_HAVE_CORE_IOREAD64
+#define VFIO_PCI_VGA_MEM_MAX_WIDTH	4
+#else
 #if KERNEL_VERSION(6, 19, 0) <= LINUX_VERSION_CODE
 #define VFIO_PCI_VGA_MEM_MAX_WIDTH	4
 #else
 #define VFIO_PCI_VGA_MEM_MAX_WIDTH	8
+#endif
 #endif
 
 /*

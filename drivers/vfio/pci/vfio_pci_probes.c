@@ -216,3 +216,19 @@ static void __maybe_unused probe(struct vm_area_struct *vma)
 	zap_special_vma_range(vma, vma->vm_start, PAGE_SIZE);
 }
 #endif
+
+#ifdef VFIO_PCI_PROBE_CORE_IOREAD64
+/*
+ * The stock driver's region accesses take 8 bytes at once where the VFIO
+ * PCI core has its 64-bit accessors (not in 6.1).
+ */
+#include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/vfio_pci_core.h>
+
+static int __maybe_unused probe(struct vfio_pci_core_device *vdev, void __iomem *io)
+{
+	u64 val;
+
+	return vfio_pci_core_ioread64(vdev, false, &val, io);
+}
+#endif
