@@ -396,6 +396,13 @@ TEST_F(vfio_pci_bar, memory_disable_reaches_copies)
 
 	if (!is_edu(bdf))
 		SKIP(return, "%s is not edu", bdf);
+	/*
+	 * 6.1's stock tracks its mappings itself and loses some: mremap()
+	 * warns in the PAT code (untrack_pfn) and a part split off by
+	 * mprotect() stays mapped (stock-differences.txt).
+	 */
+	if (vfio_driver_is_stock() && !vfio_kernel_at_least(6, 12))
+		SKIP(return, "6.1's stock loses moved and split mappings");
 	if (len < 4 * page)
 		SKIP(return, "BAR 0 of %s is smaller than 4 pages", bdf);
 	regs = map_bar(&self->dev, &self->bar[0], len);

@@ -256,6 +256,17 @@ TEST_F(msix_resize, grown_under_enabled_index)
 	ASSERT_EQ(0, fire(&pf->dev, 0, 1));
 	ASSERT_EQ(1, vfio_eventfd_wait(efd, FIRE_MS));
 
+	/*
+	 * 6.1's stock, without dynamic MSI-X, fails a loopback past the
+	 * vectors enabled with -EINVAL, where ours and later stock have
+	 * nothing to signal (stock-differences.txt).
+	 */
+	if (vfio_driver_is_stock() && !vfio_kernel_at_least(6, 2)) {
+		ASSERT_EQ(-EINVAL, fire(&pf->dev, 1, big - 1));
+		ASSERT_EQ(0, disable(&pf->dev));
+		SKIP(goto out, "6.1's stock fails a loopback past the vectors enabled");
+	}
+
 	/* Past the enabled vector: nothing there to signal. */
 	ASSERT_EQ(0, fire(&pf->dev, 1, big - 1));
 	ASSERT_EQ(0, fire(&pf->dev, big - 1, 1));
@@ -305,6 +316,7 @@ TEST_F(msix_resize, grown_under_enabled_index)
 	ASSERT_EQ(0, fire(&pf->dev, 0, big));
 	ASSERT_EQ(1, vfio_eventfd_wait(other, FIRE_MS));
 	ASSERT_EQ(0, disable(&pf->dev));
+out:
 	close(efd);
 	close(other);
 }
