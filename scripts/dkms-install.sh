@@ -17,7 +17,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 die() { echo "make dkms: $*" >&2; exit 1; }
 
 kver=${DKMS_KERNEL:-$(uname -r)}
-"$top/scripts/kernel-range.sh" "$kver" || exit 1
+"$top/scripts/kernel-range.sh" --strict "$kver" || exit 1
 root=${DKMS_ROOT:-}
 kdir=${DKMS_KDIR:-$root/lib/modules/$kver/build}
 [ -r "$kdir/Makefile" ] ||

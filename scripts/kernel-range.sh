@@ -9,6 +9,8 @@
 # the one of the README and of dkms.conf's BUILD_EXCLUSIVE_KERNEL.
 supported="6.1 6.12 7.2 7.3"
 newest=7.3
+strict=""
+[ "${1:-}" = --strict ] && { strict=1; shift; }
 kver=${1:-}
 [ -n "$kver" ] || exit 0
 series=$(echo "$kver" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p')
@@ -22,6 +24,11 @@ done
 if older "$series" 6.1; then
 	echo "vfio-vga: Linux $kver is too old: the driver needs 6.1 or newer" \
 	     "(built for $supported; see README.md)" >&2
+	exit 1
+fi
+if [ -n "$strict" ]; then
+	echo "vfio-vga: Linux $kver is not one of the kernels the driver is built for" \
+	     "($supported): not installing with DKMS; make install builds it anyway" >&2
 	exit 1
 fi
 if older "$newest" "$series"; then
