@@ -123,9 +123,9 @@ if [ "$driver" = stock ] || [ -f drivers/vfio/pci/vfio-pci.ko ]; then
 		echo "check: drop-in install (make install, dkms, modprobe in the rig)"
 		scripts/dropin-test.sh "$res/dropin" >"$res/dropin.log" 2>&1
 		tail -n 1 "$res/dropin.log"
-		# make dkms on Debian 12's 6.12, then a 7.3 kernel installed
+		# make dkms on Debian 12's 6.1, then a 7.3 kernel installed
 		# beside it (DKMS autoinstall), each booted (about a minute).
-		echo "check: DKMS across a kernel upgrade (${DKMS_UPGRADE:-6.12 7.3})"
+		echo "check: DKMS across a kernel upgrade (${DKMS_UPGRADE:-6.1 7.3})"
 		scripts/dkms-upgrade-check.sh "$res/dkms-upgrade" >"$res/dkms-upgrade.log" 2>&1
 		tail -n 1 "$res/dkms-upgrade.log"
 		# nosnoop= seen from the host: one boot per policy and IOMMU

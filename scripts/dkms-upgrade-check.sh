@@ -7,7 +7,7 @@
 # newer kernel: DKMS's autoinstall (what a kernel package's postinst runs)
 # must build the driver for the new kernel too, so that "modprobe
 # vfio-pci" keeps loading ours after the reboot.  OLD and NEW are kernel
-# SPECs of scripts/kernels.sh (default 6.12, Debian 12's newest, and 7.3,
+# SPECs of scripts/kernels.sh (default 6.1, Debian 12's own kernel, and 7.3,
 # the newest; DKMS_UPGRADE="OLD NEW" in the environment does the same).
 #
 # One staged system root plays the machine's /, with each kernel's own
@@ -30,7 +30,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 shift
-read -r old new <<<"${*:-${DKMS_UPGRADE:-6.12 7.3}}"
+read -r old new <<<"${*:-${DKMS_UPGRADE:-6.1 7.3}}"
 [ -n "${new:-}" ] || { echo "usage: dkms-upgrade-check.sh OUTDIR [OLD NEW]" >&2; exit 64; }
 cd "$top" || exit 1
 rm -rf "$out/tap" "$out"/vm-*
