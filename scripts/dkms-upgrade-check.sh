@@ -24,7 +24,7 @@
 #      (scripts/rig/dropin-guest.sh): "modprobe vfio-pci ids=1234:11e8"
 #      loads ours (the srcversion DKMS built for that kernel) and binds edu.
 #
-# TAP: OUTDIR/tap/dkms-upgrade.tap and OUTDIR/vm-KREL/tap/dropin.tap; the
+# TAP: OUTDIR/tap/dkms-upgrade.tap and OUTDIR/vm-SPEC/tap/dropin.tap; the
 # log is OUTDIR/host.log.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -102,20 +102,20 @@ resolves() {
 add_kernel "$old" >>"$log" 2>&1
 if "$ks" run "$old" env DKMS_KERNEL="${krel[$old]}" DKMS_KDIR="${kdir[$old]}" DKMS_ROOT="$stage/sys" \
 	make -s dkms >>"$log" 2>&1 && resolves "$old"; then
-	result OK "make dkms on ${krel[$old]}: modprobe vfio-pci resolves to updates/dkms/"
+	result OK "make dkms on $old (${krel[$old]}): modprobe vfio-pci resolves to updates/dkms/"
 else
-	result FAIL "make dkms on ${krel[$old]}: modprobe vfio-pci resolves to updates/dkms/"
+	result FAIL "make dkms on $old (${krel[$old]}): modprobe vfio-pci resolves to updates/dkms/"
 fi
 add_kernel "$new" >>"$log" 2>&1
 if autoinstall "$new" >>"$log" 2>&1 && resolves "$new"; then
-	result OK "new kernel ${krel[$new]}: its postinst's dkms autoinstall builds ours, modprobe resolves to updates/dkms/"
+	result OK "new kernel $new (${krel[$new]}): its postinst's dkms autoinstall builds ours, modprobe resolves to updates/dkms/"
 else
-	result FAIL "new kernel ${krel[$new]}: its postinst's dkms autoinstall builds ours, modprobe resolves to updates/dkms/"
+	result FAIL "new kernel $new (${krel[$new]}): its postinst's dkms autoinstall builds ours, modprobe resolves to updates/dkms/"
 fi
 if resolves "$old"; then
-	result OK "${krel[$old]} keeps its module after the upgrade"
+	result OK "old kernel $old (${krel[$old]}): keeps its module after the upgrade"
 else
-	result FAIL "${krel[$old]} keeps its module after the upgrade"
+	result FAIL "old kernel $old (${krel[$old]}): keeps its module after the upgrade"
 fi
 write_tap
 
@@ -132,16 +132,16 @@ for spec in "$old" "$new"; do
 	# The kernel's stock driver at boot; the guest unloads it first.
 	# shellcheck disable=SC2046
 	env DRIVER=stock $(echo "$("$ks" env "$spec")" | grep -v '^KDIR=') \
-		"$top/scripts/rig/vm.sh" --out "$out/vm-$k" --files "$stage/files-$k" \
+		"$top/scripts/rig/vm.sh" --out "$out/vm-$spec" --files "$stage/files-$k" \
 		--timeout "${VM_TIMEOUT:-600}" -- "sh /rig/dropin-guest.sh" >>"$log" 2>&1
 	status=$?
-	gtap=$out/vm-$k/tap/dropin.tap
+	gtap=$out/vm-$spec/tap/dropin.tap
 	if [ ! -s "$gtap" ]; then
-		mkdir -p "$out/vm-$k/tap"
+		mkdir -p "$out/vm-$spec/tap"
 		{ echo "TAP version 13"; echo "1..1"
-		  echo "not ok 1 $k guest ran (vm.sh status $status)"; } >"$gtap"
+		  echo "not ok 1 $spec guest ran (vm.sh status $status)"; } >"$gtap"
 	elif [ $status -ge 2 ]; then
-		echo "not ok 99 $k guest dmesg clean: $(cat "$out/vm-$k/verdict")" >>"$gtap"
+		echo "not ok 99 $spec guest dmesg clean: $(cat "$out/vm-$spec/verdict")" >>"$gtap"
 	fi
 done
 python3 "$top/scripts/tap-summary.py" "$out" | tail -n 1
