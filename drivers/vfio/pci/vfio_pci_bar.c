@@ -29,7 +29,6 @@
 #include <linux/msi.h>
 #include <linux/cleanup.h>
 #include <linux/pci.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -513,24 +512,6 @@ static ssize_t vfio_pci_bar_rw(struct vfio_pci_dev *vpdev, unsigned int index,
 
 /* ---- BAR mappings: tracked where the VFIO core cannot zap them ---- */
 
-/**
- * struct vfio_pci_bar_mapping - a user's BAR mapping, tracked by the driver
- * @node: in vfio_pci_dev.mmaps
- * @vma: the mapping
- * @zap: the number of the last zap that reached it (0: none yet)
- *
- * Where the VFIO core has no inode of the device (6.1), the device's files
- * share the system's anonymous inode, whose address_space holds every
- * anonymous file's mappings: it cannot zap ours alone.  The driver then
- * keeps its own list, one entry per VMA from mmap (or a VMA's split, copy
- * or fork: the open op) to its close op.
- */
-struct vfio_pci_bar_mapping {
-	struct list_head node;
-	struct vm_area_struct *vma;
-	u64 zap;
-};
-
 /* Whether the driver tracks its mappings: the core has no inode for it. */
 static bool vfio_pci_bar_tracked(struct vfio_pci_dev *vpdev)
 {
@@ -574,62 +555,6 @@ static void vfio_pci_bar_vm_close(struct vm_area_struct *vma)
 			kfree(m);
 			break;
 		}
-	}
-	mutex_unlock(&vpdev->mmaps_lock);
-}
-
-/* The mm of a tracked mapping that zap @zap has not reached, or NULL. */
-static struct mm_struct *vfio_pci_bar_next_mm(struct vfio_pci_dev *vpdev, u64 zap)
-{
-	struct vfio_pci_bar_mapping *m;
-
-	lockdep_assert_held(&vpdev->mmaps_lock);
-	list_for_each_entry(m, &vpdev->mmaps, node)
-		if (m->zap != zap)
-			return m->vma->vm_mm;
-	return NULL;
-}
-
-/**
- * __vfio_pci_bar_zap_tracked - unmap every tracked mapping of the BARs
- * @vpdev: the device; memory_lock held for write
- *
- * zap_special_vma_range() walks the page tables of a VMA, which only its
- * mm's mmap_lock keeps (munmap() frees them before the VMA's close op
- * runs), so the mappings are zapped mm by mm under that lock, taken for
- * read.  It is waited for without @mmaps_lock, which the VMA ops take
- * under it; the fault handler never waits for memory_lock under it
- * (vfio_pci_bar_fault_lock()).  A mapping added meanwhile is caught by
- * the loop: once memory_lock is held for write no fault fills one, so
- * only copies of a mapping not yet zapped can bring PTEs, and they are
- * tracked before they get them.
- */
-void __vfio_pci_bar_zap_tracked(struct vfio_pci_dev *vpdev)
-{
-	struct vfio_pci_bar_mapping *m;
-	struct mm_struct *mm;
-	u64 zap;
-
-	lockdep_assert_held_write(&vpdev->memory_lock);
-
-	mutex_lock(&vpdev->mmaps_lock);
-	zap = ++vpdev->mmaps_zap;
-	while ((mm = vfio_pci_bar_next_mm(vpdev, zap))) {
-		mmgrab(mm);
-		mutex_unlock(&vpdev->mmaps_lock);
-		mmap_read_lock(mm);
-		mutex_lock(&vpdev->mmaps_lock);
-		list_for_each_entry(m, &vpdev->mmaps, node) {
-			if (m->vma->vm_mm != mm)
-				continue;
-			zap_special_vma_range(m->vma, m->vma->vm_start,
-					      m->vma->vm_end - m->vma->vm_start);
-			m->zap = zap;
-		}
-		mutex_unlock(&vpdev->mmaps_lock);
-		mmap_read_unlock(mm);
-		mmdrop(mm);
-		mutex_lock(&vpdev->mmaps_lock);
 	}
 	mutex_unlock(&vpdev->mmaps_lock);
 }

@@ -13,7 +13,9 @@
 #include <linux/fs.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/pci.h>
+#include <linux/sched/mm.h>
 #include <linux/uaccess.h>
 
 #include "vfio_pci_drv.h"
@@ -48,6 +50,62 @@ void vfio_pci_dev_release(struct vfio_pci_dev *vpdev)
 	mutex_destroy(&vpdev->rom_lock);
 }
 
+/* The mm of a tracked mapping that zap @zap has not reached, or NULL. */
+static struct mm_struct *vfio_pci_next_mm(struct vfio_pci_dev *vpdev, u64 zap)
+{
+	struct vfio_pci_bar_mapping *m;
+
+	lockdep_assert_held(&vpdev->mmaps_lock);
+	list_for_each_entry(m, &vpdev->mmaps, node)
+		if (m->zap != zap)
+			return m->vma->vm_mm;
+	return NULL;
+}
+
+/*
+ * __vfio_pci_zap_tracked - unmap every tracked mapping of the BARs
+ * @vpdev: the device; memory_lock held for write
+ *
+ * zap_special_vma_range() walks the page tables of a VMA, which only its
+ * mm's mmap_lock keeps (munmap() frees them before the VMA's close op
+ * runs), so the mappings are zapped mm by mm under that lock, taken for
+ * read.  It is waited for without @mmaps_lock, which the VMA ops take
+ * under it; the fault handler never waits for memory_lock under it
+ * (vfio_pci_bar_fault_lock()).  A mapping added meanwhile is caught by
+ * the loop: once memory_lock is held for write no fault fills one, so
+ * only copies of a mapping not yet zapped can bring PTEs, and they are
+ * tracked before they get them.
+ */
+static void __vfio_pci_zap_tracked(struct vfio_pci_dev *vpdev)
+{
+	struct vfio_pci_bar_mapping *m;
+	struct mm_struct *mm;
+	u64 zap;
+
+	lockdep_assert_held_write(&vpdev->memory_lock);
+
+	mutex_lock(&vpdev->mmaps_lock);
+	zap = ++vpdev->mmaps_zap;
+	while ((mm = vfio_pci_next_mm(vpdev, zap))) {
+		mmgrab(mm);
+		mutex_unlock(&vpdev->mmaps_lock);
+		mmap_read_lock(mm);
+		mutex_lock(&vpdev->mmaps_lock);
+		list_for_each_entry(m, &vpdev->mmaps, node) {
+			if (m->vma->vm_mm != mm)
+				continue;
+			zap_special_vma_range(m->vma, m->vma->vm_start,
+					      m->vma->vm_end - m->vma->vm_start);
+			m->zap = zap;
+		}
+		mutex_unlock(&vpdev->mmaps_lock);
+		mmap_read_unlock(mm);
+		mmdrop(mm);
+		mutex_lock(&vpdev->mmaps_lock);
+	}
+	mutex_unlock(&vpdev->mmaps_lock);
+}
+
 /**
  * __vfio_pci_zap_bars - unmap every user mapping of the BARs
  * @vpdev: the device; memory_lock held for write
@@ -56,7 +114,7 @@ void vfio_pci_dev_release(struct vfio_pci_dev *vpdev)
  * memory_lock, whether the page comes back or the access raises SIGBUS.
  * Through the VFIO core's inode of the device, which every mapping of it
  * goes through; on a core without one (6.1), mapping by mapping
- * (__vfio_pci_bar_zap_tracked()).
+ * (__vfio_pci_zap_tracked()).
  */
 void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev)
 {
@@ -70,7 +128,7 @@ void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev)
 				    VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_ROM_REGION_INDEX),
 				    true);
 	else
-		__vfio_pci_bar_zap_tracked(vpdev);
+		__vfio_pci_zap_tracked(vpdev);
 }
 
 /**

@@ -146,6 +146,24 @@ struct vfio_pci_irq_state {
 };
 
 /**
+ * struct vfio_pci_bar_mapping - a user's BAR mapping, tracked by the driver
+ * @node: in vfio_pci_dev.mmaps
+ * @vma: the mapping
+ * @zap: the number of the last zap that reached it (0: none yet)
+ *
+ * Where the VFIO core has no inode of the device (6.1), the device's files
+ * share the system's anonymous inode, whose address_space holds every
+ * anonymous file's mappings: it cannot zap ours alone.  The driver then
+ * keeps its own list, one entry per VMA from mmap (or a VMA's split, copy
+ * or fork: the open op) to its close op.
+ */
+struct vfio_pci_bar_mapping {
+	struct list_head node;
+	struct vm_area_struct *vma;
+	u64 zap;
+};
+
+/**
  * struct vfio_pci_dev - one PCI function bound to vfio-pci
  * @vdev: the VFIO core's device; its dev_set lock (dev_set->lock) is held
  *	by the core around open_device() and close_device()
@@ -393,7 +411,6 @@ void vfio_pci_mem_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
 void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);
 void __vfio_pci_zap_bars(struct vfio_pci_dev *vpdev);
-void __vfio_pci_bar_zap_tracked(struct vfio_pci_dev *vpdev);
 int vfio_pci_fill_user(char __user *buf, size_t len);
 
 /* vfio_pci_cfg.c */
