@@ -536,11 +536,12 @@ static int vfio_pci_bar_track(struct vfio_pci_dev *vpdev,
 /*
  * A new VMA copied from one of ours (a split, mremap() or fork()): it may
  * carry PTEs already, so it is tracked whatever it costs (the op cannot
- * fail).  Under the mmap_lock, held for write.
+ * fail).  Under the mmap_lock, held for write.  Entries are charged to
+ * the user's memory cgroup: the user decides how many VMAs there are.
  */
 static void vfio_pci_bar_vm_open(struct vm_area_struct *vma)
 {
-	vfio_pci_bar_track(vma->vm_private_data, vma, GFP_KERNEL | __GFP_NOFAIL);
+	vfio_pci_bar_track(vma->vm_private_data, vma, GFP_KERNEL_ACCOUNT | __GFP_NOFAIL);
 }
 
 static void vfio_pci_bar_vm_close(struct vm_area_struct *vma)
@@ -701,7 +702,7 @@ static int vfio_pci_bar_mmap(struct vfio_pci_dev *vpdev, unsigned int index,
 
 	vma->vm_ops = &vfio_pci_bar_vm_ops;
 	if (vfio_pci_bar_tracked(vpdev)) {
-		if (vfio_pci_bar_track(vpdev, vma, GFP_KERNEL))
+		if (vfio_pci_bar_track(vpdev, vma, GFP_KERNEL_ACCOUNT))
 			return -ENOMEM;
 		vma->vm_ops = &vfio_pci_bar_tracked_vm_ops;
 	}
