@@ -78,10 +78,13 @@ static void __iomem *vfio_pci_vga_io;
  * in vga_get().
  *
  * They wait as the arbiter's own waiters do: asleep on
- * vfio_pci_vga_hold_wq, which every release wakes, trying the mutex when
- * woken, never spinning on its holder and never handed it.  A holder that
- * comes back before a woken waiter has run takes it again, so that one
- * user's run of accesses is not broken up by a routing switch for each.
+ * vfio_pci_vga_hold_wq, which a release wakes when anyone sleeps there,
+ * trying the mutex when woken, never spinning on its holder and never
+ * handed it.  A holder that comes back before a woken waiter has run
+ * takes it again, so that one user's run of accesses is not broken up by
+ * a routing switch for each.  As with the arbiter, nothing orders the
+ * waiters: a user who accesses without pause keeps the others waiting,
+ * one bounded hold (a register or a 4 KiB chunk) at a time.
  */
 static DEFINE_MUTEX(vfio_pci_vga_hold);
 static DECLARE_WAIT_QUEUE_HEAD(vfio_pci_vga_hold_wq);
