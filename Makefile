@@ -55,7 +55,7 @@ endif
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODLIB = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 
-.PHONY: all modules clean deps check check-debug run info selftests bench install uninstall dkms docs mutants patches
+.PHONY: all modules clean deps check check-debug debug-kernel run info selftests bench install uninstall dkms docs mutants patches
 
 all: modules
 
@@ -110,6 +110,11 @@ check: deps
 
 check-debug: deps
 	@scripts/check-debug.sh
+
+# The reliability lane's kernel alone, built once and cached (make
+# check-debug builds it on first use; CI builds it while make check runs).
+debug-kernel: deps
+	@scripts/debug-kernel.sh
 
 run: deps
 	@scripts/run-demo.sh
