@@ -25,7 +25,7 @@ def limit(name):
 
 
 def parse(path):
-    """Rows {name: (value, unit)} and the hot:/arb: lines of one section."""
+    """Rows {name: (value, unit)} and the alt:/hot:/arb: lines of one section."""
     rows, notes, driver = {}, [], None
     for line in open(path, errors='replace'):
         f = line.split()
@@ -40,7 +40,7 @@ def parse(path):
             rows['vga_' + f[1]] = (None if f[2] == 'failed' else float(f[2]), f[3])
         elif f[0] == 'rom:' and len(f) >= 3:         # rom
             rows['rom_' + f[1]] = (None if f[2] == 'n/a' else float(f[2]), 'us/op')
-        elif f[0] in ('hot:', 'arb:'):
+        elif f[0] in ('alt:', 'hot:', 'arb:'):
             notes.append(line.rstrip())
     return driver, rows, notes
 
@@ -115,7 +115,7 @@ def main():
             print('  %-32s %-7s %s' % (name, units[name],
                                        '%.3f' % statistics.median(v) if v else 'n/a'))
     for d in ('ours', 'stock'):
-        print('%s, hot resets and arbiter (each round):' % d)
+        print('%s, two-card runs, hot resets and arbiter (each round):' % d)
         for line in notes[d]:
             print('  ' + line)
     print('bench: %d rows over their limit%s' % (len(over), (': ' + ' '.join(over)) if over else ''))

@@ -10,7 +10,8 @@
  * alternating between two cards, and hot resets of the first card while
  * the second is read ("hot:" lines: the longest read, and the arbiter's
  * longest hold on a kernel with the series).  Each row is the median of 5
- * runs.  On a
+ * runs; an "alt:" line splits the middle two-card run's time into the
+ * accesses that waited for the other card and the others.  On a
  * kernel with the patches/vgaarb/ series, "arb:" lines add what the VGA
  * arbiter saw of each card during the two-card row: contended gets, wait
  * and hold times, routings.
@@ -24,6 +25,7 @@
 
 #define VGA		VFIO_PCI_VGA_REGION_INDEX
 #define RUNS		5
+#define ALT_ITERS	1000	/* accesses of each process per run */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -124,18 +126,37 @@ static void check_data(int fd, off_t region)
 }
 
 /*
+ * An access slower than this waited: for the other process's hold and
+ * routing switch, and for the emulator to run the other vCPU.
+ */
+#define ALT_WAITED_US	50.0
+
+/*
+ * One run of the two-card row, both processes together: the accesses that
+ * waited (ALT_WAITED_US or longer), the time they took, and the average
+ * time of the others (each driver's own cost of an access).
+ */
+struct alt_split {
+	double most;
+	unsigned int waited;
+	double waited_us;
+	double rest_us;
+};
+
+/*
  * Two processes, one card each, reading a port; total us per access.  The
  * clock starts once both have opened their cards (an open resets and
  * enables the card under the arbiter, which is not what this row times),
  * and @before/@after, when not NULL, take the arbiter's statistics of both
  * cards at the start and at the end.  *@longest: the longest single access
  * of either process, how long one card's user waited for the other's.
+ * @split: where the time went (see struct alt_split).
  */
 static double alternate(const char *const cards[2], unsigned int iters,
 			struct vfio_vgaarb_stats *before, struct vfio_vgaarb_stats *after,
-			double *longest)
+			double *longest, struct alt_split *split)
 {
-	double worst[2];
+	struct alt_split part[2];
 	int ready[2], go[2], done[2], quit[2];
 	pid_t pids[2];
 	double t0, t1;
@@ -146,9 +167,9 @@ static double alternate(const char *const cards[2], unsigned int iters,
 	for (int i = 0; i < 2; i++) {
 		pids[i] = fork();
 		if (!pids[i]) {
+			struct alt_split mine = {};
 			struct vfio_dev dev;
 			struct vfio_region_info info;
-			double most = 0;
 			__u8 v;
 
 			if (__vfio_dev_open(&dev, cards[i], VFIO_TYPE1v2_IOMMU) ||
@@ -162,10 +183,16 @@ static double alternate(const char *const cards[2], unsigned int iters,
 				if (pread(dev.fd, &v, 1, info.offset + 0x3cc) != 1)
 					_exit(1);
 				a = vfio_now_us() - a;
-				most = a > most ? a : most;
+				mine.most = a > mine.most ? a : mine.most;
+				if (a >= ALT_WAITED_US) {
+					mine.waited++;
+					mine.waited_us += a;
+				} else {
+					mine.rest_us += a;
+				}
 			}
 			/* Closing takes the arbiter too: after the counts. */
-			if (write(done[1], &most, sizeof(most)) != sizeof(most) ||
+			if (write(done[1], &mine, sizeof(mine)) != sizeof(mine) ||
 			    read(quit[0], &c, 1) != 1)
 				_exit(1);
 			_exit(0);
@@ -181,10 +208,15 @@ static double alternate(const char *const cards[2], unsigned int iters,
 	if (write(go[1], "gg", 2) != 2)
 		return -1;
 	for (int i = 0; i < 2; i++)
-		if (read(done[0], &worst[i], sizeof(worst[i])) != sizeof(worst[i]))
+		if (read(done[0], &part[i], sizeof(part[i])) != sizeof(part[i]))
 			return -1;
 	t1 = vfio_now_us();
-	*longest = worst[0] > worst[1] ? worst[0] : worst[1];
+	*longest = part[0].most > part[1].most ? part[0].most : part[1].most;
+	split->most = *longest;
+	split->waited = part[0].waited + part[1].waited;
+	split->waited_us = part[0].waited_us + part[1].waited_us;
+	split->rest_us = (part[0].rest_us + part[1].rest_us) /
+			 (2 * iters - split->waited ? 2 * iters - split->waited : 1);
 	for (int i = 0; i < 2 && before && after; i++)
 		vfio_vgaarb_stats(cards[i], &after[i]);
 	if (write(quit[1], "xx", 2) != 2)
@@ -384,7 +416,9 @@ int main(int argc, char *argv[])
 		const char *const cards[2] = { argv[1], argv[2] };
 		struct vfio_vgaarb_stats before[2] = {}, after[2] = {};
 		bool have = !vfio_vgaarb_stats(cards[0], &before[0]);
-		double per_op[RUNS], longest[RUNS];
+		double per_op[RUNS], longest[RUNS], sorted[RUNS];
+		struct alt_split split[RUNS] = {};
+		int mid = 0;
 
 		/*
 		 * Where the two processes' turns fall moves a single run by
@@ -395,13 +429,25 @@ int main(int argc, char *argv[])
 			bool stats = have && r == RUNS / 2;
 
 			longest[r] = -1;
-			per_op[r] = alternate(cards, 1000, stats ? before : NULL,
-					      stats ? after : NULL, &longest[r]);
+			per_op[r] = alternate(cards, ALT_ITERS, stats ? before : NULL,
+					      stats ? after : NULL, &longest[r], &split[r]);
 		}
-		qsort(per_op, RUNS, sizeof(per_op[0]), cmp_double);
+		memcpy(sorted, per_op, sizeof(sorted));
+		qsort(sorted, RUNS, sizeof(sorted[0]), cmp_double);
+		for (int r = 0; r < RUNS; r++)
+			if (per_op[r] == sorted[RUNS / 2])
+				mid = r;
 		qsort(longest, RUNS, sizeof(longest[0]), cmp_double);
-		row("alternate_2_cards", per_op[0] < 0 ? -1 : per_op[RUNS / 2], "us/op");
+		row("alternate_2_cards", sorted[0] < 0 ? -1 : sorted[RUNS / 2], "us/op");
 		row("alternate_2_cards_longest", longest[0] < 0 ? -1 : longest[RUNS / 2], "us");
+		/* Where the middle run's time went. */
+		if (sorted[0] >= 0) {
+			printf("alt: %d accesses, %u waited %.0f us or more", 2 * ALT_ITERS,
+			       split[mid].waited, ALT_WAITED_US);
+			printf(" (%.1f ms in all, the longest %.1f ms), the others %.3f us each\n",
+			       split[mid].waited_us / 1000.0, split[mid].most / 1000.0,
+			       split[mid].rest_us);
+		}
 		if (have) {
 			arb_report(cards[0], &before[0], &after[0]);
 			arb_report(cards[1], &before[1], &after[1]);
