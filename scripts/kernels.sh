@@ -461,12 +461,12 @@ cmd_source() {
 # messages (file and line dropped, counted over the log).
 count_log() {
 	local log=$1
-	grep -cE '(error|ERROR):' "$log" | tr -d '\n' || true
+	grep -cE '(error|ERROR):|: not found$' "$log" | tr -d '\n' || true
 	printf ' '
 	grep -cE '(warning|WARNING):' "$log" || true
 }
 causes_of() {
-	grep -E '(error|ERROR):' "$1" | sed -E 's/^.*(error|ERROR): //' |
+	{ grep -E '(error|ERROR):|: not found$' "$1" || true; } | sed -E 's/^.*(error|ERROR): //' |
 		sed -E "s/ \[-W[^]]*\]\$//" | sort | uniq -c | sort -rn | head -n "${2:-4}" |
 		sed -E 's/^ *([0-9]+) (.*)/\2 (x\1)/'
 }
