@@ -337,10 +337,11 @@ cmd_kdir() {
 chroot_dir() { echo "$cache/chroot/$1"; }
 
 # The packages the trixie kernels' headers ask for (gcc-14-for-host, and
-# the kbuild binaries' libraries and pahole), make, sparse for C=1, and
-# dkms for scripts/dkms-upgrade-check.sh.
+# the kbuild binaries' libraries and pahole; python3 for 6.18's kbuild,
+# whose W=1 runs the Python kernel-doc on every file), make, sparse for
+# C=1, and dkms for scripts/dkms-upgrade-check.sh.
 # A chroot made with fewer gets the rest with apt-get.
-CHROOT_PKGS=make,gcc-14,gcc-14-for-host,libc6-dev,pahole,libelf1t64,libssl3t64,zlib1g,kmod,bc,xz-utils,zstd,sparse,dkms
+CHROOT_PKGS=make,gcc-14,gcc-14-for-host,libc6-dev,pahole,libelf1t64,libssl3t64,zlib1g,kmod,bc,xz-utils,zstd,sparse,dkms,python3
 
 chroot_ensure() {
 	local suite=${1:-trixie} ch main
