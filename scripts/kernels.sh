@@ -12,7 +12,8 @@
 #
 # A SPEC names a kernel: SERIES[-rt][@SUITE] (6.1, 6.12, 6.12-rt, 7.3,
 # 7.3-rt, 6.12@trixie), resolved to the newest release of that series
-# whose image, modules and headers the archive has, or a kernel release
+# whose image, modules and headers the archive has (its index, or its
+# pool for the packages pinned in POOL_PINS below), or a kernel release
 # as it is (7.3.4+deb13-amd64).  SUITE defaults to bookworm for 6.1 and
 # 6.12, to trixie (with trixie-backports) for anything else.
 #
@@ -120,6 +121,51 @@ apt_setup() {
 apt_c() { local s=$1; shift; # shellcheck disable=SC2046
 	apt-cache $(apt_opts "$s") "$@"; }
 
+# Packages of a kernel that the archive's pool holds but no Packages
+# index lists, so that apt cannot fetch them and no signed index vouches
+# for them: trixie-backports lists the images of 6.18.15 and 7.0.13 (and
+# 7.0.13's linux-binary) but not their headers, headers-common, kbuild and
+# base, nor 7.0.13's modules.  Each is fetched by its pool path from the
+# mirror and used only when its SHA-256 is the one below.  The hashes were
+# recorded from deb.debian.org on 2026-12-07 (sha256sum of each download);
+# a package is added here only after its image is in the index.
+POOL_PINS="
+1b19c975adf29e89c4cb2680e862db89b787fc5144a638b001854b075b4cc255  pool/main/l/linux/linux-headers-6.18.15+deb13-amd64_6.18.15-1~bpo13+1_amd64.deb
+a54ed9b3be5247fe2e003423e067cb8e8b06e4a44a09459b85cfec0afbcbd5ef  pool/main/l/linux/linux-headers-6.18.15+deb13-common_6.18.15-1~bpo13+1_all.deb
+5e64129020cdb5effd6ed3895ca89608ef17bcf643eedfc8013dad89bab70a02  pool/main/l/linux/linux-kbuild-6.18.15+deb13_6.18.15-1~bpo13+1_amd64.deb
+4ae74680a3d8e40750916cb82bad1e2b85a994647945a79e2d4bc0e80a0dff53  pool/main/l/linux/linux-base-6.18.15+deb13-amd64_6.18.15-1~bpo13+1_amd64.deb
+5010f3c012ca6f9705bab59dbd47006422753be0aad2b016b96377841009b38d  pool/main/l/linux/linux-headers-7.0.13+deb13-amd64_7.0.13-1~bpo13+1_amd64.deb
+792c522ae61a5a5a1c78c161b80fbd61fe7f4e49ff3de2363e39ac77d7518616  pool/main/l/linux/linux-headers-7.0.13+deb13-common_7.0.13-1~bpo13+1_all.deb
+7e8b3b17d5c6d3e232e0b31c18fd781ca21f79e45eca5afd5644c55d02c15429  pool/main/l/linux/linux-kbuild-7.0.13+deb13_7.0.13-1~bpo13+1_amd64.deb
+3771568c09e1265030da34c0b998fb81d92b933667db0ec5d018c158a86f3706  pool/main/l/linux/linux-base-7.0.13+deb13-amd64_7.0.13-1~bpo13+1_amd64.deb
+787ac652f5fac4805092ed951a6ae617d448684f5f399659f0e5dcfa544fabf4  pool/main/l/linux/linux-modules-7.0.13+deb13-amd64_7.0.13-1~bpo13+1_amd64.deb
+"
+
+# PACKAGE -> "SHA256 POOL-PATH" of its pin, or nothing.
+pool_pin() {
+	awk -v p="$1" '{ f = $2; sub(/.*\//, "", f); sub(/_.*/, "", f) } f == p { print $1, $2 }' <<<"$POOL_PINS"
+}
+
+# The .deb of a pinned package, downloaded once into the suite's archives
+# and checked against its pin (a mismatch is an error, the file removed).
+pool_download() {
+	local suite=$1 pkg=$2 sum path file main
+	read -r sum path < <(pool_pin "$pkg")
+	file=$(apt_dir "$suite")/archives/$(basename "$path")
+	if [ ! -s "$file" ]; then
+		main=${VFIO_VGA_MIRROR:-$(host_mirror debian)}
+		[ -n "$main" ] || die "no Debian mirror in /etc/apt/sources.list{,.d} (set VFIO_VGA_MIRROR)"
+		say "download $pkg from the pool (not in the index; pinned sha256)"
+		curl -fsS -o "$file.part$$" "$main/${path//+/%2B}" || die "download of $main/$path failed"
+		mv "$file.part$$" "$file"
+	fi
+	if [ "$(sha256sum <"$file" | cut -d' ' -f1)" != "$sum" ]; then
+		rm -f "$file"
+		die "$(basename "$path"): sha256 is not the pinned $sum"
+	fi
+	echo "$file"
+}
+
 # Debian's image package names: linux-image-6.1.0-57-amd64,
 # linux-image-7.3.4+deb13-amd64, linux-image-6.12.118+deb12-rt-amd64.
 # SPEC -> "KREL STATUS", STATUS "full" (image and headers) or
@@ -157,14 +203,22 @@ resolve() {
 closure() {
 	local suite=$1; shift
 	local -A seen
-	local todo=("$@") p info deps d
+	local todo=("$@") p info deps d deb
 	while [ ${#todo[@]} -gt 0 ]; do
 		p=${todo[0]}; todo=("${todo[@]:1}")
 		[ -n "${seen[$p]:-}" ] && continue
 		seen[$p]=1
 		info=$(apt_c "$suite" show --no-all-versions "$p" 2>/dev/null) || true
-		echo "$info" | grep -q '^Filename: ' || { echo "MISSING:$p"; continue; }
-		deps=$(echo "$info" | sed -n 's/^Depends: //p')
+		if echo "$info" | grep -q '^Filename: '; then
+			deps=$(echo "$info" | sed -n 's/^Depends: //p')
+		elif [ -n "$(pool_pin "$p")" ]; then
+			# A pinned .deb that fails its check is missing.
+			deb=$(pool_download "$suite" "$p") || { echo "MISSING:$p"; continue; }
+			deps=$(dpkg-deb -f "$deb" Depends)
+		else
+			echo "MISSING:$p"
+			continue
+		fi
 		echo "$p"
 		for d in $(echo "$deps" | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/ //g'); do
 			case $d in
@@ -175,19 +229,25 @@ closure() {
 	done
 }
 
-# A kernel is complete when its image and headers are listed with every
-# package they need.
+# A kernel is complete when its image is listed and its headers are listed
+# or pinned, with every package they need.
 kernel_complete() {
 	local suite=$1 krel=$2
-	apt_c "$suite" show --no-all-versions "linux-headers-$krel" >/dev/null 2>&1 || return 1
+	apt_c "$suite" show --no-all-versions "linux-headers-$krel" 2>/dev/null | grep -q '^Filename: ' ||
+		[ -n "$(pool_pin "linux-headers-$krel")" ] || return 1
 	! closure "$suite" "linux-image-$krel" "linux-headers-$krel" | grep -q '^MISSING:'
 }
 
-# The .deb of a package, downloaded once into the suite's archives.
+# The .deb of a package, downloaded once into the suite's archives: with
+# apt when the index lists it, else from the pool when it is pinned.
 download() {
 	local suite=$1 pkg=$2 d file
 	d=$(apt_dir "$suite")/archives
-	file=$(apt_c "$suite" show --no-all-versions "$pkg" | sed -n 's/^Filename: //p' | head -n 1)
+	file=$(apt_c "$suite" show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Filename: //p' | head -n 1)
+	if [ -z "$file" ] && [ -n "$(pool_pin "$pkg")" ]; then
+		pool_download "$suite" "$pkg"
+		return
+	fi
 	file=$d/$(basename "$file")
 	if [ ! -s "$file" ]; then
 		# shellcheck disable=SC2046
@@ -260,7 +320,10 @@ fetch_one() {
 	suite=$(suite_of "$spec")
 	mkdir -p "$cache/spec" "$cache/root"
 	f=$(spec_file "$spec")
-	if [ -s "$f" ] && [ -e "$(kroot "$(cut -d' ' -f1 "$f")")/.fetched" ]; then
+	# A kernel fetched without headers is resolved again: its headers
+	# may have been pinned since.
+	if [ -s "$f" ] && [ -e "$(kroot "$(cut -d' ' -f1 "$f")")/.fetched" ] &&
+		[ "$(cut -d' ' -f2 "$f")" = full ]; then
 		read -r krel status _ <"$f"
 	else
 		apt_setup "$suite"
@@ -270,9 +333,14 @@ fetch_one() {
 	mkdir -p "$cache/lock"
 	exec 8>"$cache/lock/$krel"
 	flock 8
-	if [ ! -e "$root/.fetched" ]; then
+	if [ ! -e "$root/.fetched" ] || [ "$(cat "$root/.status" 2>/dev/null)" != "$status" ]; then
 		apt_setup "$suite"
-		pkgs=$(closure "$suite" "linux-image-$krel" "linux-headers-$krel" | grep -v '^MISSING:' || true)
+		pkgs=$(closure "$suite" "linux-image-$krel" "linux-headers-$krel") || true
+		# shellcheck disable=SC2013 # package names: one word each
+		for p in $(sed -n 's/^MISSING://p' <<<"$pkgs"); do
+			[ -z "$(pool_pin "$p")" ] || die "$p: the pinned .deb could not be fetched or failed its check"
+		done
+		pkgs=$(grep -v '^MISSING:' <<<"$pkgs" || true)
 		[ -n "$pkgs" ] || die "no linux-image-$krel in $suite"
 		say "fetch $krel ($suite): $(tr "\n" " " <<<"$pkgs")"
 		tmp=$root.tmp
