@@ -466,9 +466,9 @@ TEST_F(vfio_pci_config, write_past_end)
  * only), everything else is -ENOTTY, with both drivers
  * (vfio_pci_pm_test tests the features themselves).  The VFIO core of
  * 7.2 and 7.3 answers MIG_PRECOPY_INFOv2 itself, before any driver:
- * -EINVAL for a device without migration (6.12's passes it on).  Their
- * stock driver offers DMA_BUF, for GET only (-EINVAL for SET); ours does
- * not (yet).
+ * -EINVAL for a device without migration (6.12's passes it on).  The
+ * stock driver offers DMA_BUF, for GET only (-EINVAL for SET), from 7.0
+ * on (6.18's has none); ours does not (yet).
  */
 TEST_F(vfio_pci_config, feature_probe)
 {
@@ -483,7 +483,7 @@ TEST_F(vfio_pci_config, feature_probe)
 		if (id == VFIO_FEATURE_MIG_PRECOPY_INFO_V2 && vfio_kernel_at_least(7, 2))
 			want = -EINVAL;
 		if (id == VFIO_FEATURE_DMA_BUF && vfio_driver_is_stock() &&
-		    vfio_kernel_at_least(7, 2))
+		    vfio_kernel_at_least(7, 0))
 			want = -EINVAL;
 		feature.flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET | id;
 		ASSERT_EQ(want, __vfio_ioctl(self->dev.fd, VFIO_DEVICE_FEATURE, &feature))
