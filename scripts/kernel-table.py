@@ -4,8 +4,10 @@
 
 Reads the results make check left under BUILD (default build/): the 6.12
 lane (build/check, and build/check-stock from make check DRIVER=stock),
-its 6.12-rt guest (build/check/vm-rt), and each lane of make check
-KERNELS=SPEC (build/check-SPEC/{ours,stock}).  For each kernel: the W=1
+its 6.12-rt guest (build/check/vm-rt), each lane of make check
+KERNELS=SPEC (build/check-SPEC/{ours,stock}) and each smoke of make check
+SMOKE_KERNELS=SPEC (build/smoke-SPEC/{ours,stock}; a kernel's full lane
+is shown when it has both).  For each kernel: the W=1
 build and sparse, our driver's and that kernel's stock driver's suite
 results (passed/failed/skipped; the two run the same suite in the same
 guest), and the parity step, which compares what VFIO reports with either
@@ -124,18 +126,22 @@ def main():
                          "not run", "-"))
             continue
         lane = os.path.join(build, "check-" + spec)
+        smoke = os.path.join(build, "smoke-" + spec)
+        suffix = ""
+        if not os.path.isdir(lane) and os.path.isdir(smoke):
+            lane, suffix = smoke, " (smoke)"
         if os.path.isdir(lane):
             rows.append((spec, release(spec),
                          build_cell(os.path.join(lane, "ours/static/kbuild.tap"),
                                     os.path.join(lane, "ours/static/kbuild.log")),
-                         counts([os.path.join(lane, "ours")]) or "-",
-                         counts([os.path.join(lane, "stock")]) or "-",
+                         (counts([os.path.join(lane, "ours")]) or "-") + suffix,
+                         (counts([os.path.join(lane, "stock")]) or "-") + suffix,
                          parity_cell(os.path.join(lane, "ours/parity"))))
         elif no_headers(spec):
             rows.append((spec, release(spec), "not built: the archive has no headers",
                          "-", "-", "-"))
         else:
-            rows.append((spec, release(spec), "not checked (make check KERNELS=%s)" % spec,
+            rows.append((spec, release(spec), "not checked (make check KERNELS=%s or SMOKE_KERNELS=%s)" % (spec, spec),
                          "-", "-", "-"))
 
     head = ("kernel", "release", "W=1 build", "ours p/f/s", "stock p/f/s", "parity")
