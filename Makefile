@@ -4,7 +4,8 @@
 #
 #   make            build drivers/vfio/pci/vfio-pci.ko against KDIR
 #   make check      static checks, the uAPI ABI test and the VM test suite
-#                   (KERNELS="7.3": and the suite on those kernels too)
+#                   (KERNELS="7.3": and the suite on those kernels too),
+#                   and a smoke on each of SMOKE_KERNELS (default 6.18 7.0)
 #   make run        the demo: a VM in the rig runs the VGA BIOS of a card
 #                   assigned through our driver, then Linux, whose
 #                   bochs-drm draws a framebuffer console on the card
@@ -38,6 +39,9 @@ ifeq ($(KDIR),)
 KDIR = $(shell $(CURDIR)/scripts/kdir.sh 2>/dev/null)
 endif
 DRIVER ?= ours
+# The kernels make check smokes (scripts/check-kernel.sh --smoke): what CI
+# runs; SMOKE_KERNELS= runs none.
+SMOKE_KERNELS ?= 6.18 7.0
 export DRIVER
 
 TOP := $(CURDIR)
@@ -98,13 +102,18 @@ deps:
 	@$(DEPS)
 
 # KERNELS="7.3 ..." adds scripts/check-kernel.sh for each: the suite on
-# that kernel with ours and with its own stock driver.  The last lines are
-# one row per kernel of what the checks found (scripts/kernel-table.py),
-# then "N passed, N failed, N skipped" over every lane it ran.
+# that kernel with ours and with its own stock driver; SMOKE_KERNELS the
+# smoke of check-kernel.sh --smoke, a few tests with each driver (both
+# drivers in one lane: not run again by make check DRIVER=stock).  The
+# last lines are one row per kernel of what the checks found
+# (scripts/kernel-table.py), then "N passed, N failed, N skipped" over
+# every lane it ran.
 check: deps
 	@rc=0; scripts/check.sh || rc=1; \
 	lanes=build/check$(if $(filter stock,$(DRIVER)),-stock); \
 	for k in $(KERNELS); do scripts/check-kernel.sh $$k || rc=1; lanes="$$lanes build/check-$$k"; done; \
+	for k in $(if $(filter stock,$(DRIVER)),,$(SMOKE_KERNELS)); do \
+		scripts/check-kernel.sh --smoke $$k || rc=1; lanes="$$lanes build/smoke-$$k"; done; \
 	python3 scripts/kernel-table.py; \
 	python3 scripts/tap-summary.py $$lanes; exit $$rc
 
