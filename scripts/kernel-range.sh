@@ -7,7 +7,7 @@
 # tested ones or newer than the newest: a warning, and the build goes on
 # (the feature probes decide; the suite has not run there).  The list is
 # the one of the README and of dkms.conf's BUILD_EXCLUSIVE_KERNEL.
-supported="6.1 6.12 7.2 7.3"
+supported="6.1 6.12 6.18 7.0 7.2 7.3"
 newest=7.3
 strict=""
 [ "${1:-}" = --strict ] && { strict=1; shift; }
