@@ -339,6 +339,11 @@ fetch_one() {
 		# shellcheck disable=SC2013 # package names: one word each
 		for p in $(sed -n 's/^MISSING://p' <<<"$pkgs"); do
 			[ -z "$(pool_pin "$p")" ] || die "$p: the pinned .deb could not be fetched or failed its check"
+			# resolve() found every package of a "full" kernel: one
+			# gone now is apt failing, and a root cached without it
+			# would lack it for good.
+			[ "$status" != full ] ||
+				die "$p, listed when $krel was resolved, is missing now (apt-cache: $(apt_c "$suite" show --no-all-versions "$p" 2>&1 >/dev/null | head -n 1)); nothing cached"
 		done
 		pkgs=$(grep -v '^MISSING:' <<<"$pkgs" || true)
 		[ -n "$pkgs" ] || die "no linux-image-$krel in $suite"
