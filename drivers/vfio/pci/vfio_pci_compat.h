@@ -375,4 +375,19 @@ vfio_pci_compat_insert_pfn_pud(struct vm_fault *vmf, unsigned long pfn,
 	.ioctl = vfio_pci_ioctl
 #endif
 
+/*
+ * The VF token of a bind through the device cdev: since 6.17 the VFIO
+ * core hands what VFIO_DEVICE_BIND_IOMMUFD presented (or NULL) to the
+ * match_token_uuid op before it opens the device.  Before, that ioctl
+ * carries no token (VFIO_DEVICE_BIND_FLAG_TOKEN is -EINVAL), and a device
+ * that needs one cannot be opened through the cdev at all
+ * (vfio_pci_sriov_open()).  Listed with its comma, like the iommufd ops.
+ */
+#ifdef VFIO_PCI_HAVE_MATCH_TOKEN_UUID
+#define VFIO_PCI_MATCH_TOKEN_OPS \
+	.match_token_uuid = vfio_pci_match_token_uuid,
+#else
+#define VFIO_PCI_MATCH_TOKEN_OPS
+#endif
+
 #endif /* VFIO_PCI_COMPAT_H */

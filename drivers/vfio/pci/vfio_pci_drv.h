@@ -63,9 +63,9 @@ struct vfio_pci_cfg;
  * @vfs_enabled: on a PF, its VFs were created by us (sriov_configure); a
  *	runtime PM reference keeps the PF in D0 meanwhile.  Under the PF's
  *	device lock.
- * @ticket_pid: the task (global PID) whose VFIO_GROUP_GET_DEVICE_FD
- *	presented the right token last, 0 for none; its own open_device()
- *	consumes it (vfio_pci_sriov_open()), no other
+ * @ticket_pid: the task (global PID) whose VFIO_GROUP_GET_DEVICE_FD or
+ *	VFIO_DEVICE_BIND_IOMMUFD presented the right token last, 0 for none;
+ *	its own open_device() consumes it (vfio_pci_sriov_open()), no other
  * @ticket_start: that task's start time, so that a reused PID is no match
  */
 struct vfio_pci_sriov {
@@ -497,6 +497,7 @@ int vfio_pci_sriov_configure(struct pci_dev *pdev, int nr_virtfn);
 int vfio_pci_sriov_feature_token(struct vfio_pci_dev *vpdev, u32 flags,
 				 void __user *arg, size_t argsz);
 int vfio_pci_sriov_match(struct vfio_pci_dev *vpdev, char *buf);
+int vfio_pci_sriov_match_token(struct vfio_pci_dev *vpdev, const uuid_t *token);
 int vfio_pci_sriov_open(struct vfio_pci_dev *vpdev);
 void vfio_pci_sriov_close(struct vfio_pci_dev *vpdev);
 

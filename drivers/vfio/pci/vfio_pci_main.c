@@ -577,6 +577,23 @@ static int vfio_pci_match(struct vfio_device *vdev, char *buf)
 }
 
 /**
+ * vfio_pci_match_token_uuid - the VF token of VFIO_DEVICE_BIND_IOMMUFD
+ *	(vfio_device_ops)
+ * @vdev: the device being bound through its cdev
+ * @uuid: the token presented, NULL for none
+ *
+ * Only a VFIO core that has the op (6.17+) calls it: see
+ * VFIO_PCI_MATCH_TOKEN_OPS in vfio_pci_compat.h.
+ *
+ * Return: see vfio_pci_sriov_match_token().
+ */
+static int __maybe_unused vfio_pci_match_token_uuid(struct vfio_device *vdev,
+						    const uuid_t *uuid)
+{
+	return vfio_pci_sriov_match_token(to_vfio_pci_dev(vdev), uuid);
+}
+
+/**
  * vfio_pci_release - free what the device holds, then the device
  * @vdev: the device, its last reference gone (vfio_device_ops)
  *
@@ -622,6 +639,7 @@ const struct vfio_device_ops vfio_pci_ops = {
 	.mmap		= vfio_pci_mmap,
 	.request	= vfio_pci_request,
 	.match		= vfio_pci_match,
+	VFIO_PCI_MATCH_TOKEN_OPS
 	.device_feature	= vfio_pci_device_feature,
 };
 

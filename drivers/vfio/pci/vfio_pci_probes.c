@@ -53,6 +53,20 @@ static size_t __maybe_unused probe(void)
 }
 #endif
 
+#ifdef VFIO_PCI_PROBE_MATCH_TOKEN_UUID
+/*
+ * 6.17: the VFIO core passes the VF token of VFIO_DEVICE_BIND_IOMMUFD to
+ * the driver's match_token_uuid op.
+ */
+#include <linux/stddef.h>
+#include <linux/vfio.h>
+
+static size_t __maybe_unused probe(void)
+{
+	return offsetof(struct vfio_device_ops, match_token_uuid);
+}
+#endif
+
 #ifdef VFIO_PCI_PROBE_LINUX_UNALIGNED_H
 /* 6.12: the unaligned accessors moved from <asm/unaligned.h>. */
 #include <linux/unaligned.h>

@@ -9,8 +9,10 @@
  * user sets (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, or "vf_token=" when opening
  * the PF while no VF is in use) and hands to the VFs' users, who must
  * present it to open a VF: "0000:05:00.1 vf_token=<uuid>" as the name given
- * to VFIO_GROUP_GET_DEVICE_FD (the .match op).  While any VF is open, a
- * new user of the PF must present the token too.
+ * to VFIO_GROUP_GET_DEVICE_FD (the .match op) or, through the device cdev
+ * of a VFIO core that passes it on (6.17+), VFIO_DEVICE_BIND_IOMMUFD with
+ * VFIO_DEVICE_BIND_FLAG_TOKEN (the .match_token_uuid op).  While any VF is
+ * open, a new user of the PF must present the token too.
  *
  * VFs created by one of our PFs get driver_override "vfio-pci" before any
  * driver probes them, so that no host driver takes a device the PF's user
@@ -18,9 +20,10 @@
  *
  * Locking: each PF's sriov.lock protects its token and its count of open
  * VFs; it nests inside the VFIO core's dev_set->lock (held around open and
- * close) and the group's device_lock (held around .match), and takes
- * nothing inside it.  Enabling and disabling VFs runs under the PF's
- * device lock (the PCI core holds it around sriov_configure and remove).
+ * close, and around .match_token_uuid) and the group's device_lock (held
+ * around .match), and takes nothing inside it.  Enabling and disabling
+ * VFs runs under the PF's device lock (the PCI core holds it around
+ * sriov_configure and remove).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -215,6 +218,27 @@ static int vfio_pci_sriov_check_token(struct vfio_pci_dev *vpdev,
 	return 0;
 }
 
+/*
+ * The token of whoever is about to open @vpdev, by either way in: checked,
+ * and when one was presented and is right, a ticket left for the same
+ * task's open_device(), which the VFIO core calls next
+ * (vfio_pci_sriov_open()).
+ */
+static int vfio_pci_sriov_present_token(struct vfio_pci_dev *vpdev,
+					const uuid_t *token)
+{
+	int ret;
+
+	ret = vfio_pci_sriov_check_token(vpdev, token);
+	if (ret || !token)
+		return ret;
+	mutex_lock(&vpdev->sriov.lock);
+	vpdev->sriov.ticket_pid = task_pid_nr(current);
+	vpdev->sriov.ticket_start = current->start_time;
+	mutex_unlock(&vpdev->sriov.lock);
+	return 0;
+}
+
 /**
  * vfio_pci_sriov_match - the .match op: the device's name, and its options
  * @vpdev: a device of the group being searched
@@ -265,23 +289,33 @@ int vfio_pci_sriov_match(struct vfio_pci_dev *vpdev, char *buf)
 		return -EINVAL;
 	}
 
-	ret = vfio_pci_sriov_check_token(vpdev, has_token ? &token : NULL);
-	if (ret)
-		return ret;
-	if (has_token) {
-		mutex_lock(&vpdev->sriov.lock);
-		vpdev->sriov.ticket_pid = task_pid_nr(current);
-		vpdev->sriov.ticket_start = current->start_time;
-		mutex_unlock(&vpdev->sriov.lock);
-	}
-	return 1;
+	ret = vfio_pci_sriov_present_token(vpdev, has_token ? &token : NULL);
+	return ret ? ret : 1;
+}
+
+/**
+ * vfio_pci_sriov_match_token - the .match_token_uuid op: a cdev bind's token
+ * @vpdev: the device being bound by VFIO_DEVICE_BIND_IOMMUFD
+ * @token: the UUID given with VFIO_DEVICE_BIND_FLAG_TOKEN, NULL without
+ *
+ * Context: dev_set->lock held by the VFIO core, which opens the device
+ * next if this returns 0.
+ *
+ * Return: 0 when the binder may have the device; -EACCES when the token is
+ * missing or wrong; -EINVAL for a token given to a device that takes none
+ * (vfio_pci_sriov_check_token()).
+ */
+int vfio_pci_sriov_match_token(struct vfio_pci_dev *vpdev, const uuid_t *token)
+{
+	return vfio_pci_sriov_present_token(vpdev, token);
 }
 
 /*
- * Whether the caller is the task whose match presented the token: its
+ * Whether the caller is the task that presented the token: its
  * ticket is consumed; anyone else's is left to its owner.  One ticket at a
  * time: of two tasks presenting the token for the same closed device at
- * the same moment, the one whose match came first gets -EACCES.
+ * the same moment through the group, the one whose match came first gets
+ * -EACCES (a cdev bind checks and opens under one hold of dev_set->lock).
  */
 static bool vfio_pci_sriov_take_ticket(struct vfio_pci_dev *vpdev)
 {
@@ -302,10 +336,10 @@ static bool vfio_pci_sriov_take_ticket(struct vfio_pci_dev *vpdev)
  *
  * A device that needs the token (a VF of one of our PFs; a PF while any
  * of its VFs is open) is opened only by the task whose
- * VFIO_GROUP_GET_DEVICE_FD presented it.  Other ways in, the device cdev
- * above all (its VFIO_DEVICE_BIND_IOMMUFD carries no token in this
- * kernel), are refused rather than let past the token.  An open VF is
- * counted against its PF.
+ * VFIO_GROUP_GET_DEVICE_FD or VFIO_DEVICE_BIND_IOMMUFD presented it.  A
+ * way in that carries no token, the device cdev of a VFIO core without
+ * .match_token_uuid (before 6.17), is refused rather than let past the
+ * token.  An open VF is counted against its PF.
  *
  * Return: 0, or -EACCES.
  */
@@ -327,7 +361,7 @@ int vfio_pci_sriov_open(struct vfio_pci_dev *vpdev)
 		mutex_unlock(&vpdev->sriov.lock);
 	}
 	if ((pf && !ticket) || ret) {
-		pci_info_ratelimited(vpdev->pdev, "open refused: the VF token was not presented (only VFIO_GROUP_GET_DEVICE_FD takes it)\n");
+		pci_info_ratelimited(vpdev->pdev, "open refused: the VF token was not presented (a device cdev before 6.17 cannot take it)\n");
 		return -EACCES;
 	}
 	return 0;
