@@ -8,9 +8,11 @@
  * PF's user can reset the VFs under the VF's user, so the two must agree:
  * the PF's user picks a UUID (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, or a
  * " vf_token=UUID" suffix on the PF's own name while no VF is in use) and
- * a VF opens through its group only under the name "BDF vf_token=UUID"
- * carrying it.  Taking the VFs away (sriov_numvfs=0, unbinding the PF)
- * asks their users to let go through the REQ interrupt and waits.
+ * a VF opens only with it: through its group under the name
+ * "BDF vf_token=UUID", or (6.17+) through its cdev with
+ * VFIO_DEVICE_BIND_IOMMUFD carrying it (VFIO_DEVICE_BIND_FLAG_TOKEN).
+ * Taking the VFs away (sriov_numvfs=0, unbinding the PF) asks their users
+ * to let go through the REQ interrupt and waits.
  *
  * Usage: vfio_pci_sriov_test [harness options] BDF
  * BDF is an SR-IOV capable PF (the rig's 0000:05:00.0, an NVMe controller
@@ -209,6 +211,17 @@ static int another_fd(struct vfio_dev *dev, const char *name)
 	int fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, name);
 
 	return fd < 0 ? -errno : fd;
+}
+
+/* Another fd of @dev's open group under @name, closed at once; 0 or -errno. */
+static int another_fd_closed(struct vfio_dev *dev, const char *name)
+{
+	int fd = another_fd(dev, name);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
 }
 
 static void dev_closed(struct vfio_dev *dev)
@@ -875,23 +888,157 @@ TEST_F_TIMEOUT(sriov, pf_unbind_waits_for_users, SLOW_TEST_S)
 }
 
 /*
- * The VF's device cdev (CONFIG_VFIO_DEVICE_CDEV): 6.12's
- * VFIO_DEVICE_BIND_IOMMUFD has no token.  Stock does not ask for one: the
- * VF binds without it.  Ours refuses the bind (-EACCES), as the token
- * cannot be presented there; the PF, with no VF open, still binds.
+ * The VF's device cdev (CONFIG_VFIO_DEVICE_CDEV), bound without a token:
+ * -EACCES.  Where the VFIO core takes a token in VFIO_DEVICE_BIND_IOMMUFD
+ * (6.17+) both drivers ask for it there.  Before, the bind has no token:
+ * stock does not ask for one and binds the VF; ours refuses the bind, as
+ * the token cannot be presented there.
  */
 TEST_F(sriov, vf_cdev_open_without_token)
 {
+	bool core_token;
+
 	if (access("/dev/iommu", R_OK | W_OK))
 		SKIP(return, "no /dev/iommu (kernel without CONFIG_IOMMUFD)");
+	core_token = !vfio_cdev_token_missing(pf);
 	sriov_up(_metadata, &self->pf, token1);
 	if (vfio_mode_missing(vf, VFIO_IOMMUFD))
 		SKIP(return, "%s", vfio_mode_missing(vf, VFIO_IOMMUFD));
-	if (vfio_driver_is_stock()) {
+	if (vfio_driver_is_stock() && !core_token) {
 		ASSERT_EQ(0, __vfio_dev_open(&self->vf, vf, VFIO_IOMMUFD));
 		return;
 	}
 	ASSERT_EQ(-EACCES, __vfio_dev_open(&self->vf, vf, VFIO_IOMMUFD));
+}
+
+/*
+ * The tests below bind through the device cdev with a VF token
+ * (VFIO_DEVICE_BIND_FLAG_TOKEN), which needs a VFIO core that takes one:
+ * the PF's cdev, asked before any VF exists, tells (the question fails in
+ * the core, before any driver).
+ */
+static const char *cdev_token_missing(void)
+{
+	return vfio_cdev_token_missing(pf);
+}
+
+static int open_cdev_token(struct vfio_dev *dev, const char *bdf, const char *uuid)
+{
+	__u8 bytes[UUID_LEN];
+
+	if (!uuid)
+		return __vfio_dev_open_token(dev, bdf, NULL);
+	uuid_bytes(uuid, bytes);
+	return __vfio_dev_open_token(dev, bdf, bytes);
+}
+
+/*
+ * The VF's cdev bound with its PF's token: the VF is the caller's, and
+ * counts as an open VF (the PF needs the token for another fd).
+ */
+TEST_F(sriov, vf_cdev_bind_right_token)
+{
+	if (cdev_token_missing())
+		SKIP(return, "%s", cdev_token_missing());
+	sriov_up(_metadata, &self->pf, token1);
+	ASSERT_EQ(0, open_cdev_token(&self->vf, vf, token1));
+	ASSERT_TRUE(self->vf.info.flags & VFIO_DEVICE_FLAGS_PCI);
+	ASSERT_EQ(-EACCES, another_fd(&self->pf, pf));
+	vfio_dev_close(&self->vf);
+	/* Closed, the VF no longer counts. */
+	ASSERT_EQ(0, another_fd_closed(&self->pf, pf));
+	/* Nothing of the first bind is left: the VF binds again. */
+	ASSERT_EQ(0, open_cdev_token(&self->vf, vf, token1));
+}
+
+/* The VF's cdev bound with another token than its PF's: -EACCES. */
+TEST_F(sriov, vf_cdev_bind_wrong_token)
+{
+	if (cdev_token_missing())
+		SKIP(return, "%s", cdev_token_missing());
+	sriov_up(_metadata, &self->pf, token1);
+	ASSERT_EQ(-EACCES, open_cdev_token(&self->vf, vf, token2));
+	ASSERT_EQ(-EACCES, open_cdev_token(&self->vf, vf, null_token));
+	/* Refused binds leave nothing behind: the right token still binds. */
+	ASSERT_EQ(0, open_cdev_token(&self->vf, vf, token1));
+}
+
+/*
+ * The PF's token as the PF's user sets it, new at each binding of the
+ * PF: a VF's cdev refuses the token of the PF's previous binding until
+ * the user sets it again.
+ */
+TEST_F(sriov, vf_cdev_bind_token_new_at_bind)
+{
+	if (cdev_token_missing())
+		SKIP(return, "%s", cdev_token_missing());
+	ASSERT_EQ(0, open_as(&self->pf, pf, pf));
+	ASSERT_EQ(0, set_token(self->pf.fd, token1));
+	vfio_dev_close(&self->pf);
+	ASSERT_EQ(0, vfio_sysfs_drv_write("vfio-pci", "unbind", pf));
+	ASSERT_EQ(0, vfio_sysfs_drv_write("vfio-pci", "bind", pf));
+
+	sriov_up(_metadata, &self->pf, NULL);
+	ASSERT_EQ(-EACCES, open_cdev_token(&self->vf, vf, token1));
+	ASSERT_EQ(-EACCES, open_cdev_token(&self->vf, vf, NULL));
+	ASSERT_EQ(0, set_token(self->pf.fd, token1));
+	ASSERT_EQ(0, open_cdev_token(&self->vf, vf, token1));
+}
+
+/*
+ * The PF's own cdev bound with a token while none of its VFs is open: as
+ * " vf_token=" in its name through the group, the token becomes the PF's;
+ * the VF then opens with it and no longer with the old one.
+ */
+TEST_F(sriov, pf_cdev_bind_sets_token)
+{
+	if (cdev_token_missing())
+		SKIP(return, "%s", cdev_token_missing());
+	ASSERT_EQ(0, set_enable_sriov('Y'));
+	ASSERT_EQ(0, open_as(&self->pf, pf, pf));
+	ASSERT_EQ(0, set_token(self->pf.fd, token1));
+	vfio_dev_close(&self->pf);
+	ASSERT_EQ(0, open_cdev_token(&self->pf, pf, token2));
+	vfs_up(_metadata);
+	ASSERT_EQ(-EACCES, open_cdev_token(&self->vf, vf, token1));
+	ASSERT_EQ(-EACCES, open_as(&self->vf, vf, with_token(vf, token1)));
+	ASSERT_EQ(0, open_cdev_token(&self->vf, vf, token2));
+}
+
+/*
+ * The PF's cdev bound without a token, none of its VFs open: the PF
+ * binds and its token stays as its user set it.
+ */
+TEST_F(sriov, pf_cdev_bind_without_token)
+{
+	if (cdev_token_missing())
+		SKIP(return, "%s", cdev_token_missing());
+	ASSERT_EQ(0, set_enable_sriov('Y'));
+	ASSERT_EQ(0, open_as(&self->pf, pf, pf));
+	ASSERT_EQ(0, set_token(self->pf.fd, token1));
+	vfio_dev_close(&self->pf);
+	ASSERT_EQ(0, open_cdev_token(&self->pf, pf, NULL));
+	vfs_up(_metadata);
+	ASSERT_EQ(0, open_cdev_token(&self->vf, vf, token1));
+}
+
+/*
+ * A device that is neither PF nor VF takes no token through its cdev
+ * either (-EINVAL), and binds without one.
+ */
+TEST_F(sriov, cdev_token_on_plain_device)
+{
+	struct vfio_dev dev;
+	char bdf[VFIO_BDF_LEN];
+
+	if (cdev_token_missing())
+		SKIP(return, "%s", cdev_token_missing());
+	if (plain_device(bdf, sizeof(bdf)))
+		SKIP(return, "no other device bound to vfio-pci");
+	TH_LOG("plain device %s", bdf);
+	ASSERT_EQ(-EINVAL, open_cdev_token(&dev, bdf, token1));
+	ASSERT_EQ(0, open_cdev_token(&dev, bdf, NULL));
+	vfio_dev_close(&dev);
 }
 
 /* The PF as it came to the test, to give it back. */

@@ -475,12 +475,18 @@ static int vfio_dev_open_group(struct vfio_dev *dev, const char *name,
 	return dev->fd < 0 ? -errno : 0;
 }
 
-/* @bdf's cdev opened and bound to @iommufd: the fd, or -errno. */
-static int vfio_cdev_bind(const char *bdf, int iommufd, __u32 *devid)
+/*
+ * @bdf's cdev opened and bound to @iommufd, presenting the 16-byte VF
+ * token @token unless NULL: the fd, or -errno.
+ */
+static int vfio_cdev_bind(const char *bdf, int iommufd, __u32 *devid,
+			  const __u8 *token)
 {
 	struct vfio_device_bind_iommufd bind = {
 		.argsz = sizeof(bind),
+		.flags = token ? VFIO_DEVICE_BIND_FLAG_TOKEN : 0,
 		.iommufd = iommufd,
+		.token_uuid_ptr = (uintptr_t)token,
 	};
 	char path[PATH_MAX];
 	int fd, ret;
@@ -501,8 +507,12 @@ static int vfio_cdev_bind(const char *bdf, int iommufd, __u32 *devid)
 	return fd;
 }
 
-/* The cdev, bound to a new iommufd and attached to a new IOAS in it. */
-static int vfio_dev_open_cdev(struct vfio_dev *dev, const char *bdf)
+/*
+ * The cdev, bound to a new iommufd (with @token, unless NULL) and attached
+ * to a new IOAS in it.
+ */
+static int vfio_dev_open_cdev(struct vfio_dev *dev, const char *bdf,
+			      const __u8 *token)
 {
 	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
 	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
@@ -511,7 +521,7 @@ static int vfio_dev_open_cdev(struct vfio_dev *dev, const char *bdf)
 	dev->iommufd = open("/dev/iommu", O_RDWR);
 	if (dev->iommufd < 0)
 		return -errno;
-	dev->fd = vfio_cdev_bind(bdf, dev->iommufd, &dev->devid);
+	dev->fd = vfio_cdev_bind(bdf, dev->iommufd, &dev->devid, token);
 	if (dev->fd < 0)
 		return dev->fd;
 	ret = __vfio_ioctl(dev->iommufd, IOMMU_IOAS_ALLOC, &alloc);
@@ -522,8 +532,10 @@ static int vfio_dev_open_cdev(struct vfio_dev *dev, const char *bdf)
 	return __vfio_ioctl(dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
 }
 
-int __vfio_dev_open_name(struct vfio_dev *dev, const char *bdf,
-			 const char *name, unsigned long mode)
+/* The device opened by @name (a group) or with @token (the cdev). */
+static int vfio_dev_open_as(struct vfio_dev *dev, const char *bdf,
+			    const char *name, const __u8 *token,
+			    unsigned long mode)
 {
 	int ret;
 
@@ -540,7 +552,7 @@ int __vfio_dev_open_name(struct vfio_dev *dev, const char *bdf,
 		return dev->group;
 
 	if (mode == VFIO_IOMMUFD)
-		ret = strcmp(name, bdf) ? -EINVAL : vfio_dev_open_cdev(dev, bdf);
+		ret = strcmp(name, bdf) ? -EINVAL : vfio_dev_open_cdev(dev, bdf, token);
 	else
 		ret = vfio_dev_open_group(dev, name, mode);
 	if (ret)
@@ -557,9 +569,69 @@ out_close:
 	return ret;
 }
 
+int __vfio_dev_open_name(struct vfio_dev *dev, const char *bdf,
+			 const char *name, unsigned long mode)
+{
+	return vfio_dev_open_as(dev, bdf, name, NULL, mode);
+}
+
+int __vfio_dev_open_token(struct vfio_dev *dev, const char *bdf, const __u8 *token)
+{
+	return vfio_dev_open_as(dev, bdf, bdf, token, VFIO_IOMMUFD);
+}
+
 int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode)
 {
 	return __vfio_dev_open_name(dev, bdf, bdf, mode);
+}
+
+/*
+ * Whether the VFIO core's VFIO_DEVICE_BIND_IOMMUFD knows token_uuid_ptr,
+ * asked of the core alone: with iommufd -1 the bind fails before the
+ * device or its driver is reached.  A core that reads the struct with
+ * copy_struct_from_user() (6.17+, with the token) refuses a non-zero byte
+ * past its own struct (-E2BIG; the byte is far past any struct it may
+ * grow to), and takes token_uuid_ptr as its own (-EINVAL for the
+ * iommufd); an older core reads the first 16 bytes only, and says -EINVAL
+ * to both.
+ */
+static bool vfio_core_bind_has_token(int cdev_fd)
+{
+	struct {
+		struct vfio_device_bind_iommufd bind;
+		__u8 beyond[256];
+	} arg = {
+		.bind = { .argsz = sizeof(arg), .iommufd = -1 },
+	};
+
+	arg.beyond[sizeof(arg.beyond) - 1] = 1;
+
+	if (__vfio_ioctl(cdev_fd, VFIO_DEVICE_BIND_IOMMUFD, &arg) != -E2BIG)
+		return false;
+	arg.bind.argsz = sizeof(arg.bind);
+	arg.bind.token_uuid_ptr = 1;
+	return __vfio_ioctl(cdev_fd, VFIO_DEVICE_BIND_IOMMUFD, &arg) == -EINVAL;
+}
+
+const char *vfio_cdev_token_missing(const char *bdf)
+{
+	const char *why = vfio_mode_missing(bdf, VFIO_IOMMUFD);
+	char path[PATH_MAX];
+	bool has;
+	int fd;
+
+	if (why)
+		return why;
+	if (vfio_cdev_path(bdf, path, sizeof(path)))
+		return "no cdev";
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return "cannot open the device cdev";
+	has = vfio_core_bind_has_token(fd);
+	close(fd);
+	if (!has)
+		return "the VFIO core's BIND_IOMMUFD takes no VF token (kernel before 6.17)";
+	return NULL;
 }
 
 void vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode)
@@ -865,7 +937,7 @@ int vfio_dev_fd_beside(struct vfio_dev *dev, const char *bdf)
 	int fd;
 
 	if (dev->mode == VFIO_IOMMUFD)
-		return vfio_cdev_bind(bdf, dev->iommufd, NULL);
+		return vfio_cdev_bind(bdf, dev->iommufd, NULL, NULL);
 	fd = ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, bdf);
 	return fd < 0 ? -errno : fd;
 }

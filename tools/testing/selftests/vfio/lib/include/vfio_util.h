@@ -178,6 +178,21 @@ int __vfio_dev_open_name(struct vfio_dev *dev, const char *bdf,
 			 const char *name, unsigned long mode);
 
 /*
+ * Open @bdf through its cdev (VFIO_IOMMUFD), presenting the 16-byte VF
+ * token @token with VFIO_DEVICE_BIND_FLAG_TOKEN, or no token when NULL.
+ * 0 or -errno, with everything closed on failure.
+ */
+int __vfio_dev_open_token(struct vfio_dev *dev, const char *bdf, const __u8 *token);
+
+/*
+ * NULL when @bdf's cdev takes a VF token on this kernel, else why not
+ * (for a SKIP): vfio_mode_missing() for VFIO_IOMMUFD, or a VFIO core whose
+ * VFIO_DEVICE_BIND_IOMMUFD has no token (before 6.17), as the core alone
+ * answers (a bind that fails before it reaches the device's driver).
+ */
+const char *vfio_cdev_token_missing(const char *bdf);
+
+/*
  * NULL when @bdf can be opened in @mode on this kernel, else why not (for
  * a SKIP): VFIO_IOMMUFD needs CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV,
  * which show as the device's vfio-dev/ directory in sysfs and /dev/iommu.
