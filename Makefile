@@ -27,6 +27,9 @@
 #                   breakage at a time: the suite must catch each
 #   make check-debug the VM suite, the fuzzer and a kmemleak scan on the
 #                   debug kernel (built once into /var/cache/vfio-vga)
+#   make check-cdev the VF token through the device cdev: the SR-IOV
+#                   selftest on a 7.3 kernel with CONFIG_IOMMUFD (built
+#                   once into /var/cache/vfio-vga)
 #
 # KDIR defaults to the newest installed Debian 6.12 headers; install and
 # uninstall honour INSTALL_MOD_PATH (a staging root) like kbuild does.
@@ -59,7 +62,7 @@ endif
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MODLIB = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
 
-.PHONY: all modules clean deps check check-debug debug-kernel run info selftests bench install uninstall dkms docs mutants patches
+.PHONY: all modules clean deps check check-debug check-cdev debug-kernel run info selftests bench install uninstall dkms docs mutants patches
 
 all: modules
 
@@ -119,6 +122,9 @@ check: deps
 
 check-debug: deps
 	@scripts/check-debug.sh
+
+check-cdev: deps
+	@scripts/check-cdev.sh
 
 # The reliability lane's kernel alone, built once and cached (make
 # check-debug builds it on first use; CI builds it while make check runs).
