@@ -482,9 +482,9 @@ static int vfio_dev_open_group(struct vfio_dev *dev, const char *name,
 static int vfio_cdev_bind(const char *bdf, int iommufd, __u32 *devid,
 			  const __u8 *token)
 {
-	struct vfio_device_bind_iommufd bind = {
+	struct vfio_bind_iommufd_token bind = {
 		.argsz = sizeof(bind),
-		.flags = token ? VFIO_DEVICE_BIND_FLAG_TOKEN : 0,
+		.flags = token ? VFIO_BIND_FLAG_TOKEN : 0,
 		.iommufd = iommufd,
 		.token_uuid_ptr = (uintptr_t)token,
 	};
@@ -598,7 +598,7 @@ int __vfio_dev_open(struct vfio_dev *dev, const char *bdf, unsigned long mode)
 static bool vfio_core_bind_has_token(int cdev_fd)
 {
 	struct {
-		struct vfio_device_bind_iommufd bind;
+		struct vfio_bind_iommufd_token bind;
 		__u8 beyond[256];
 	} arg = {
 		.bind = { .argsz = sizeof(arg), .iommufd = -1 },

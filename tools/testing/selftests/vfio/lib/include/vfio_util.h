@@ -35,6 +35,21 @@
 #define VFIO_FEATURE_DMA_BUF			11
 #define VFIO_FEATURE_MIG_PRECOPY_INFO_V2	12
 
+/*
+ * VFIO_DEVICE_BIND_IOMMUFD with a VF token (6.17 on), under names of our
+ * own for the same reason: before 6.17 the uAPI has neither the flag nor
+ * the field.  The layout is the uAPI's.
+ */
+#define VFIO_BIND_FLAG_TOKEN	0x1	/* VFIO_DEVICE_BIND_FLAG_TOKEN */
+
+struct vfio_bind_iommufd_token {
+	__u32 argsz;
+	__u32 flags;
+	__s32 iommufd;
+	__u32 out_devid;
+	__aligned_u64 token_uuid_ptr;
+};
+
 /* Print where and why, then fail the current test (each TEST runs in its own process). */
 #define VFIO_FAIL(fmt, ...) do {						\
 	fprintf(stderr, "%s:%d: " fmt " (errno %d: %s)\n", __FILE__,		\
