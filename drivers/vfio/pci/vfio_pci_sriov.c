@@ -218,14 +218,24 @@ static int vfio_pci_sriov_check_token(struct vfio_pci_dev *vpdev,
 	return 0;
 }
 
-/*
- * The token of whoever is about to open @vpdev, by either way in: checked,
- * and when one was presented and is right, a ticket left for the same
- * task's open_device(), which the VFIO core calls next
+/**
+ * vfio_pci_sriov_match_token - the token of whoever is about to open a device
+ * @vpdev: the device, by either way in: VFIO_GROUP_GET_DEVICE_FD (the .match
+ *	op) or VFIO_DEVICE_BIND_IOMMUFD (the .match_token_uuid op)
+ * @token: the token presented, NULL for none
+ *
+ * Checks the token and, when one was presented and is right, leaves a
+ * ticket for the same task's open_device(), which the VFIO core calls next
  * (vfio_pci_sriov_open()).
+ *
+ * Context: dev_set->lock (a cdev bind) or the group's device_lock (.match)
+ * held by the VFIO core.
+ *
+ * Return: 0 when the caller may have the device; -EACCES when the token is
+ * missing or wrong; -EINVAL for a token given to a device that takes none
+ * (vfio_pci_sriov_check_token()).
  */
-static int vfio_pci_sriov_present_token(struct vfio_pci_dev *vpdev,
-					const uuid_t *token)
+int vfio_pci_sriov_match_token(struct vfio_pci_dev *vpdev, const uuid_t *token)
 {
 	int ret;
 
@@ -289,25 +299,8 @@ int vfio_pci_sriov_match(struct vfio_pci_dev *vpdev, char *buf)
 		return -EINVAL;
 	}
 
-	ret = vfio_pci_sriov_present_token(vpdev, has_token ? &token : NULL);
+	ret = vfio_pci_sriov_match_token(vpdev, has_token ? &token : NULL);
 	return ret ? ret : 1;
-}
-
-/**
- * vfio_pci_sriov_match_token - the .match_token_uuid op: a cdev bind's token
- * @vpdev: the device being bound by VFIO_DEVICE_BIND_IOMMUFD
- * @token: the UUID given with VFIO_DEVICE_BIND_FLAG_TOKEN, NULL without
- *
- * Context: dev_set->lock held by the VFIO core, which opens the device
- * next if this returns 0.
- *
- * Return: 0 when the binder may have the device; -EACCES when the token is
- * missing or wrong; -EINVAL for a token given to a device that takes none
- * (vfio_pci_sriov_check_token()).
- */
-int vfio_pci_sriov_match_token(struct vfio_pci_dev *vpdev, const uuid_t *token)
-{
-	return vfio_pci_sriov_present_token(vpdev, token);
 }
 
 /*
