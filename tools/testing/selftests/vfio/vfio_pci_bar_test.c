@@ -342,29 +342,35 @@ TEST_F(vfio_pci_bar, memory_disable)
 }
 
 /*
- * Start a child that keeps its own copy of the mapping at @p, read once
- * before it waits, and reads it again when a byte comes down the pipe
- * *@fd.  Its exit status says whether the second read raised SIGBUS.
+ * Start a child that keeps its own copy of the mapping at @p and reads it
+ * once; return when that read is done, so that it is a read of the copy
+ * the fork made and not one raced against what the caller does next.  A
+ * byte down the pipe *@fd has the child read again: its exit status says
+ * whether that second read raised SIGBUS.
  */
 static pid_t reader_child(__u32 *p, int *fd)
 {
-	int pipefd[2];
+	int go[2], ready[2];
 	pid_t pid;
 	char c;
 
-	VFIO_ASSERT(!pipe(pipefd), "pipe");
+	VFIO_ASSERT(!pipe(go) && !pipe(ready), "pipe");
 	pid = fork();
 	VFIO_ASSERT(pid >= 0, "fork");
 	if (!pid) {
-		close(pipefd[1]);
+		close(go[1]);
+		close(ready[0]);
 		vfio_mmio_read32(p);
-		if (read(pipefd[0], &c, 1) != 1)
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(2);
 		vfio_mmio_read32(p);
 		_exit(0);
 	}
-	close(pipefd[0]);
-	*fd = pipefd[1];
+	close(go[0]);
+	close(ready[1]);
+	VFIO_ASSERT(read(ready[0], &c, 1) == 1, "the child's first read");
+	close(ready[0]);
+	*fd = go[1];
 	return pid;
 }
 
