@@ -57,7 +57,11 @@ if [ "$driver" = ours ]; then
 	step kbuild-cdev-W1 module_build || finish
 	export OUR_KO=$res/tree/drivers/vfio/pci/vfio-pci.ko
 fi
-step selftests-build make -C tools/testing/selftests/vfio || finish
+# The selftests in the lane's own directory: make check may run at the
+# same time in this tree, and builds (and copies) build/selftests.
+export SELFTESTS_DIR=$res/selftests
+step selftests-build make -C tools/testing/selftests/vfio OUTPUT="$SELFTESTS_DIR" ||
+	finish
 
 export KERNEL=$kdir/bzImage KMODDIR=$kdir/mods/lib/modules/$kver
 # The two tests that unbind the PF with its VFs are left out: there 7.3's

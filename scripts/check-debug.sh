@@ -75,7 +75,11 @@ if [ "$driver" = ours ]; then
 fi
 # The arbiter series, applied in this kernel: its object builds with W=1.
 step vgaarb-series-W1 scripts/vgaarb-series-check.sh w1 "$kdir"
-step selftests-build make -C tools/testing/selftests/vfio || finish
+# The selftests in the lane's own directory: make check may run at the
+# same time in this tree, and builds (and copies) build/selftests.
+export SELFTESTS_DIR=$res/selftests
+step selftests-build make -C tools/testing/selftests/vfio OUTPUT="$SELFTESTS_DIR" ||
+	finish
 
 export KERNEL=$kdir/bzImage KMODDIR=$kdir/mods/lib/modules/$kver
 [ "$driver" = ours ] && export OUR_KO=$res/tree/drivers/vfio/pci/vfio-pci.ko

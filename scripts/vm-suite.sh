@@ -4,8 +4,10 @@
 # vm-suite.sh OUTDIR [vm.sh options]
 #
 # Run the selftest suite in one rig guest with $DRIVER (ours | stock).  The
-# module and the selftests must be built.  Results: OUTDIR/tap/*.tap, and
-# OUTDIR/tap/rig-vm.tap with the guest's own verdict (finished, dmesg clean).
+# module and the selftests must be built: the selftests in build/selftests,
+# or in $SELFTESTS_DIR (a lane that runs beside others builds its own).
+# Results: OUTDIR/tap/*.tap, and OUTDIR/tap/rig-vm.tap with the guest's
+# own verdict (finished, dmesg clean).
 # KERNEL/KMODDIR/OUR_KO pick another kernel and module (vm.sh); extra vm.sh
 # options such as --kmemleak follow OUTDIR.  rig-vm fails on every vm.sh
 # status but 0, with one exception: a crash of the host's QEMU (status 4)
@@ -20,7 +22,7 @@ shift
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/selftests"
-cp -a "$top/build/selftests/." "$stage/selftests/"
+cp -a "${SELFTESTS_DIR:-$top/build/selftests}/." "$stage/selftests/"
 cp "$top/scripts/rig/guest-suite.sh" "$top/tools/vgaarb-top" "$stage/"
 
 env_args=""
