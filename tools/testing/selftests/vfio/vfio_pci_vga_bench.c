@@ -25,7 +25,13 @@
 
 #define VGA		VFIO_PCI_VGA_REGION_INDEX
 #define RUNS		5
-#define ALT_ITERS	1000	/* accesses of each process per run */
+/*
+ * Accesses of each process per run of the two-card row: enough that a run
+ * spans tens of the emulator's vCPU switches, each of which can keep one
+ * process waiting for milliseconds, rather than the handful that decided
+ * a run of 1000.
+ */
+#define ALT_ITERS	20000
 
 static int cmp_double(const void *a, const void *b)
 {
