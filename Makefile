@@ -19,7 +19,7 @@
 #   make docs       render Documentation/ with Sphinx into build/docs/
 #   make bench      both drivers in turn in one guest: BAR, config, IRQ,
 #                   BAR population, VGA and ROM rows, ours/stock and
-#                   ours/floor (medians of BENCH_ROUNDS rounds)
+#                   ours/floor (medians over BENCH_ROUNDS rounds, 21)
 #   make patches    the series a maintainer applies, against linux-source
 #                   6.12 and 7.3, in build/patches/<kernel>/ (the arbiter
 #                   series in build/patches/vgaarb-<kernel>/)

@@ -2,17 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: both drivers, measured in turn in ONE rig guest.  The guest
-# (scripts/rig/bench-guest.sh) runs BENCH_ROUNDS rounds (default 5); each
+# (scripts/rig/bench-guest.sh) runs BENCH_ROUNDS rounds (default 21); each
 # round runs every benchmark with our vfio-pci loaded and again with the
 # kernel's stock vfio-pci (the order alternates between rounds), swapping
 # the modules in between.  A second guest on a shared host can run 2-5x
 # faster or slower than the first; one guest measured in turns makes the
 # ratios fair.  For every row the output gives each driver's median over
-# the rounds and its spread (min-max), the ratio ours/stock of the
-# medians, and ours/floor where the row has a floor: the same access with
-# no VFIO in it (/dev/mem, /dev/port, sysfs config and resource files),
-# measured in the same guest.  Timings under TCG are slow in absolute
-# terms; the ratios are what to read.
+# the rounds and its spread (min-max); ours/stock, the median over the
+# rounds of each round's ratio of ours to stock (the two runs of a round
+# are back to back: the slow spells of this shared machine, which slow a
+# row by up to 1.6x whichever driver is loaded, fall on both alike or
+# make a pair an outlier on either side, which the median leaves out; see
+# bench-report.py), the ratio of the medians beside it; and
+# ours/floor where the row has a floor: the same access with no VFIO in
+# it (/dev/mem, /dev/port, sysfs config and resource files), measured
+# right after the row in the same run.  Timings under TCG are slow in
+# absolute terms; the ratios are what to read.
 #
 # Each row has a limit on ours/stock: the faults of a BAR mapping's
 # population no more than stock's (1.00), its time within 1.20, every
@@ -41,7 +46,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out=$top/build/bench
 n=${BENCH_N:-20000}
-rounds=${BENCH_ROUNDS:-5}
+rounds=${BENCH_ROUNDS:-21}
 rm -rf "$out"
 mkdir -p "$out"
 make -s modules >/dev/null && make -s -C tools/testing/selftests/vfio >/dev/null || exit 1
@@ -67,7 +72,7 @@ mkdir -p "$stage/selftests"
 cp -a build/selftests/. "$stage/selftests/"
 cp scripts/rig/bench-guest.sh "$stage/"
 
-echo "bench: one guest, $rounds rounds of both drivers (about $((rounds * 2)) minutes)" >&2
+echo "bench: one guest, $rounds rounds of both drivers (20 s to 2 min a round)" >&2
 start=$(date +%s)
 scripts/rig/vm.sh --out "$out/vm" --files "$stage" --timeout $((600 + rounds * 600)) \
 	--big-bar --vgamem 256 "${debug_args[@]}" -- "sh /rig/bench-guest.sh $rounds $n ${BENCH_ONLY:-}" \
