@@ -60,16 +60,14 @@ def parse(path):
 
 def main():
     tap = sys.argv[1]
-    samples = {'ours': {}, 'stock': {}}
     by_round = {'ours': {}, 'stock': {}}      # {driver: {row: {round: value}}}
     units, order, notes = {}, [], {'ours': [], 'stock': []}
-    sections = sorted(glob.glob(os.path.join(tap, 'bench-*-*.txt')),
-                      key=lambda p: int(re.search(r'-(\d+)\.txt$', p).group(1)))
+    sections = sorted((int(m.group(2)), m.group(1), m.string) for m in
+                      (re.search(r'bench-(\w+)-(\d+)\.txt$', p)
+                       for p in glob.glob(os.path.join(tap, 'bench-*-*.txt'))) if m)
     if not sections:
         sys.exit('bench-report: no bench sections in %s' % tap)
-    for path in sections:
-        want = re.search(r'bench-(\w+)-\d+\.txt$', path).group(1)
-        rnd = int(re.search(r'-(\d+)\.txt$', path).group(1))
+    for rnd, want, path in sections:
         driver, rows, n = parse(path)
         if driver != want:
             sys.exit('bench-report: %s ran with the %s driver loaded' % (path, driver))
@@ -81,14 +79,16 @@ def main():
                 order.append(name)
             units[name] = unit
             if v is not None:
-                samples[driver].setdefault(name, []).append(v)
                 by_round[driver].setdefault(name, {})[rnd] = v
         notes[driver] += n
 
     floors = set(FLOORS.values()) | {k for k in order if '_floor_' in k}
 
+    def samples(d, name):
+        return list(by_round[d].get(name, {}).values())
+
     def stat(d, name):
-        v = samples[d].get(name)
+        v = samples(d, name)
         return (statistics.median(v), min(v), max(v)) if v else None
 
     def floor_name(name):
@@ -133,7 +133,7 @@ def main():
     print('floors (median over the rounds of both drivers):')
     for name in order:
         if name in floors:
-            v = samples['ours'].get(name, []) + samples['stock'].get(name, [])
+            v = samples('ours', name) + samples('stock', name)
             print('  %-32s %-7s %s' % (name, units[name],
                                        '%.3f' % statistics.median(v) if v else 'n/a'))
     for d in ('ours', 'stock'):
