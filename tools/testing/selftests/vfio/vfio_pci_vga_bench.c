@@ -40,6 +40,13 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The median of @v's @n values; sorts @v. */
+static double median_of(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return v[n / 2];
+}
+
 /* us per operation: median over RUNS runs of @iters calls of @fn. */
 typedef int (*op_fn)(void *ctx);
 
@@ -55,8 +62,7 @@ static double time_op(op_fn fn, void *ctx, unsigned int iters)
 				return -1;
 		runs[r] = (vfio_now_us() - t0) / iters;
 	}
-	qsort(runs, RUNS, sizeof(runs[0]), cmp_double);
-	return runs[RUNS / 2];
+	return median_of(runs, RUNS);
 }
 
 struct io_ctx {
@@ -331,12 +337,6 @@ struct hot_times {
 	double reset_us[HOT_RESETS];
 };
 
-static double median_of(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(v[0]), cmp_double);
-	return v[n / 2];
-}
-
 static void hot_reset_rows(const char *const cards[2])
 {
 	const char *tdir = trace_dir();
@@ -405,7 +405,7 @@ static void hot_reset_rows(const char *const cards[2])
 	row("hot_reset", median_of(t.reset_us, HOT_RESETS) / 1000.0, "ms/op");
 	printf("hot: %d hot resets of %s; %lu reads of %s, the longest %.1f us\n",
 	       HOT_RESETS, cards[0], reads, cards[1], worst);
-	write_med = median_of(t.write_us, HOT_RESETS);	/* sorts them */
+	write_med = median_of(t.write_us, HOT_RESETS);
 	printf("hot: the register write before each reset took %.1f us (median), %.1f us at most\n",
 	       write_med, t.write_us[HOT_RESETS - 1]);
 	if (tdir)
@@ -451,7 +451,7 @@ int main(int argc, char *argv[])
 		const char *const cards[2] = { argv[1], argv[2] };
 		struct vfio_vgaarb_stats before[2] = {}, after[2] = {};
 		bool have = !vfio_vgaarb_stats(cards[0], &before[0]);
-		double per_op[RUNS], longest[RUNS], sorted[RUNS];
+		double per_op[RUNS], longest[RUNS], sorted[RUNS], most;
 		struct alt_split split[RUNS] = {};
 		int mid = 0;
 
@@ -472,9 +472,9 @@ int main(int argc, char *argv[])
 		for (int r = 0; r < RUNS; r++)
 			if (per_op[r] == sorted[RUNS / 2])
 				mid = r;
-		qsort(longest, RUNS, sizeof(longest[0]), cmp_double);
 		row("alternate_2_cards", sorted[0] < 0 ? -1 : sorted[RUNS / 2], "us/op");
-		row("alternate_2_cards_longest", longest[0] < 0 ? -1 : longest[RUNS / 2], "us");
+		most = median_of(longest, RUNS);	/* longest[0]: the least */
+		row("alternate_2_cards_longest", longest[0] < 0 ? -1 : most, "us");
 		/* Where the middle run's time went. */
 		if (sorted[0] >= 0) {
 			printf("alt: %d accesses, %u waited %.0f us or more", 2 * ALT_ITERS,
