@@ -381,6 +381,48 @@ static bool vfio_pci_vga_forwarded(struct pci_dev *bridge)
 	return ctl & PCI_BRIDGE_CTL_VGA;
 }
 
+/* Wait condition: the hold taken (*@held), or @bridge forwarding no more. */
+static bool vfio_pci_vga_held_or_gone(struct pci_dev *bridge, bool *held)
+{
+	*held = mutex_trylock(&vfio_pci_vga_hold);
+	return *held || !vfio_pci_vga_forwarded(bridge);
+}
+
+/*
+ * vfio_pci_vga_get() of @boot's legacy resources for a hand-back of the
+ * routing from the card below @bridge, whose accesses the caller keeps
+ * out.  The wait also ends, with nothing taken, once @bridge stops
+ * forwarding: another user's access has moved the routing away, which is
+ * all the hand-back is for.  The routing then stays with that user's card
+ * instead of going on to the boot card, and the wait does not depend on
+ * that user ever leaving the hold free (see vfio_pci_vga_hold).
+ *
+ * Return: 0 with the hold and the arbiter taken, 1 when @bridge forwards
+ * no more (nothing taken), or -ERESTARTSYS or vga_get_interruptible()'s
+ * -errno.
+ */
+static int vfio_pci_vga_get_unless_gone(struct pci_dev *boot, struct pci_dev *bridge)
+{
+	bool held = false;
+	int ret;
+
+	ret = wait_event_interruptible(vfio_pci_vga_hold_wq,
+				       vfio_pci_vga_held_or_gone(bridge, &held));
+	if (ret)
+		return ret;
+	if (!held)
+		return 1;
+	/* The trylock won before the bridge was looked at. */
+	if (!vfio_pci_vga_forwarded(bridge)) {
+		vfio_pci_vga_hold_release();
+		return 1;
+	}
+	ret = vga_get_interruptible(boot, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
+	if (ret)
+		vfio_pci_vga_hold_release();
+	return ret;
+}
+
 /**
  * vfio_pci_vga_decode_get - hold the routing while the boot card's enables change
  * @vpdev: the device
@@ -445,8 +487,11 @@ void vfio_pci_vga_decode_put(struct pci_dev *held)
  *   handed back to the boot card (one get and put, no hold), so that the
  *   bridge's VGA enable is clear before the change, and only this card's
  *   region accesses could set it again; the caller keeps them out (see
- *   struct vfio_pci_dev's vga_lock).  When the boot card is below that
- *   bridge too (a reset would reset it as well), it stays held.
+ *   struct vfio_pci_dev's vga_lock).  When another card's access moves
+ *   the routing away while this waits for the arbiter, nothing more is
+ *   needed and the routing stays with that card.  When the boot card is
+ *   below that bridge too (a reset would reset it as well), it stays
+ *   held.
  * - Otherwise nothing: no routing can change.
  *
  * Return: 0 (then see *@held), or -ERESTARTSYS on a signal while waiting
@@ -468,9 +513,15 @@ int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev, struct pci_dev **held)
 			return 0;
 		keep = vfio_pci_vga_below(boot, bridge);
 	}
-	ret = vfio_pci_vga_get(boot, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
-	/* A default device the arbiter does not manage routes nothing. */
-	if (ret == -ENODEV)
+	if (keep)
+		ret = vfio_pci_vga_get(boot, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
+	else
+		ret = vfio_pci_vga_get_unless_gone(boot, bridge);
+	/*
+	 * A default device the arbiter does not manage routes nothing (and
+	 * 1: the routing left the card meanwhile).
+	 */
+	if (ret == -ENODEV || ret == 1)
 		return 0;
 	if (ret)
 		return ret;
