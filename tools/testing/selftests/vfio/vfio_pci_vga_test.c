@@ -750,6 +750,171 @@ TEST(hot_reset_does_not_wait_for_arbiter)
 }
 
 /*
+ * Whether the bridge right above @card forwards legacy VGA (its control
+ * register's VGA enable, read through sysfs): 1 or 0, -1 when unreadable.
+ */
+static int bridge_forwards(const char *card)
+{
+	char path[PATH_MAX], real[PATH_MAX], *slash;
+	__u8 cfg[PCI_BRIDGE_CONTROL + 2];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", card);
+	if (!realpath(path, real))
+		return -1;
+	slash = strrchr(real, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	slash = strrchr(real, '/');
+	if (!slash || !strchr(slash, ':'))
+		return -1;		/* on a root bus: no bridge */
+	if (vfio_sysfs_read_config(slash + 1, cfg, sizeof(cfg)) != sizeof(cfg))
+		return -1;
+	return !!(cfg[PCI_BRIDGE_CONTROL] & PCI_BRIDGE_CTL_VGA);
+}
+
+/*
+ * The first card of VFIO_SELFTESTS_VGA_BDFS other than @card that has a
+ * bridge of its own (a static copy), or NULL.
+ */
+static const char *bridged_other(const char *card)
+{
+	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
+	static char found[VFIO_BDF_LEN];
+	char *list, *tok;
+	bool got = false;
+
+	list = env ? strdup(env) : NULL;
+	for (tok = list ? strtok(list, " ") : NULL; tok && !got; tok = strtok(NULL, " ")) {
+		if (strcmp(tok, card) && bridge_forwards(tok) >= 0) {
+			snprintf(found, sizeof(found), "%s", tok);
+			got = true;
+		}
+	}
+	free(list);
+	return got ? found : NULL;
+}
+
+/* Whether process @pid sleeps in a kernel function whose name has @what. */
+static bool sleeps_in(pid_t pid, const char *what)
+{
+	char path[64], wchan[128] = "";
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, wchan, sizeof(wchan) - 1);
+	close(fd);
+	return n > 0 && strstr(wchan, what);
+}
+
+/*
+ * Waits up to 10 s for @pid to sleep in a function named with @what: 1
+ * when it does, 2 when it exited first (reaped, *@status set), 0 if
+ * neither.
+ */
+static int wait_sleeps_in(pid_t pid, const char *what, int *status)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return 2;
+		if (sleeps_in(pid, what))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/*
+ * A reset of a card that holds the legacy routing waits only until the
+ * routing is off the card, not until it can take the arbiter itself: when
+ * another card's access moves the routing while the reset waits, the
+ * reset goes ahead and leaves the routing with that card.  Here the
+ * routing is with the reset card, held there by a /dev/vga_arbiter lock;
+ * a VGA access of the other card waits for that lock, and the reset
+ * starts behind the access.  Once the lock goes, the access routes to
+ * the other card and the reset finds the routing gone: the other card's
+ * bridge still forwards legacy VGA afterwards.  (The reset used to take
+ * the arbiter once the access was done and hand the routing to the boot
+ * card, taking it from the other card; a user who accesses without pause
+ * kept such a reset waiting until it won the hold from that user.)
+ * Stock never waits here, and takes no routing.
+ */
+TEST(hot_reset_leaves_routing_moved_away)
+{
+	const char *reset_card, *other, *why;
+	pid_t access_pid, reset_pid;
+	int arb, status, fwd, seen, done[2], go[2];
+	char *list, target[64], c = 0;
+	struct vfio_dev dev;
+
+	why = reset_pair(&list, &reset_card, &other);
+	if (why)
+		SKIP(free(list); return, "%s", why);
+	other = bridged_other(reset_card);
+	if (bridge_forwards(reset_card) < 0 || !other)
+		SKIP(free(list); return, "need %s and another VGA card each behind a bridge",
+		     reset_card);
+	arb = open("/dev/vga_arbiter", O_RDWR);
+	if (arb < 0)
+		SKIP(free(list); return, "no /dev/vga_arbiter");
+
+	vfio_dev_open(&dev, reset_card, VFIO_TYPE1v2_IOMMU);
+	vga_reg_write(&dev, GFX_INDEX, 0x08, 0xff);
+	ASSERT_EQ(1, bridge_forwards(reset_card));
+	snprintf(target, sizeof(target), "target PCI:%s", reset_card);
+	ASSERT_LT(0, write(arb, target, strlen(target)));
+	ASSERT_LT(0, write(arb, "lock io+mem", 11));
+
+	/* The access's user keeps the card open until told: a release routes back. */
+	ASSERT_EQ(0, pipe(done));
+	ASSERT_EQ(0, pipe(go));
+	access_pid = fork();
+	ASSERT_LE(0, access_pid);
+	if (!access_pid) {
+		struct vfio_dev o;
+		char c = 0;
+
+		vfio_dev_open(&o, other, VFIO_TYPE1v2_IOMMU);
+		vga_reg_read(&o, GFX_INDEX, 0x08);
+		if (write(done[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		vfio_dev_close(&o);
+		_exit(0);
+	}
+	ASSERT_EQ(1, wait_sleeps_in(access_pid, "vga_get", &status))
+		TH_LOG("the access to %s did not wait for the arbiter", other);
+
+	reset_pid = fork();
+	ASSERT_LE(0, reset_pid);
+	if (!reset_pid)
+		_exit(__vfio_hot_reset(dev.fd, &dev.group_fd, 1) ? 1 : 0);
+	/* Ours waits behind the access; stock goes ahead at once. */
+	seen = wait_sleeps_in(reset_pid, "vfio_pci_vga", &status);
+
+	ASSERT_LT(0, write(arb, "unlock all", 10));
+	close(arb);
+	if (seen != 2)
+		ASSERT_EQ(reset_pid, waitpid(reset_pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("the hot reset of %s failed", reset_card);
+	ASSERT_EQ(1, read(done[0], &c, 1));
+	fwd = bridge_forwards(other);
+	ASSERT_EQ(1, write(go[1], &c, 1));
+	ASSERT_EQ(access_pid, waitpid(access_pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	TH_LOG("the reset of %s %s; %s's bridge forwards legacy VGA: %d", reset_card,
+	       seen == 1 ? "waited behind the access" :
+	       seen == 2 ? "ended before the access" : "was not seen waiting", other, fwd);
+	EXPECT_EQ(1, fwd) TH_LOG("the reset took the routing from %s", other);
+	vfio_dev_close(&dev);
+	free(list);
+}
+
+/*
  * Legacy VGA stays routed to the host's boot card while other cards are
  * opened, reset, hot reset and released without a VGA region access: the
  * host's text buffer (0xb8000 through /dev/mem) and its misc output
