@@ -7,10 +7,11 @@
  * Rows: I/O port read and write through the region and through /dev/port
  * (the floor), legacy memory byte read and 16-bit write through the region
  * and through /dev/mem, 4 KiB and 128 KiB transfers, and two processes
- * alternating between two cards, and hot resets of the first card while
- * the second is read ("hot:" lines: the longest read, and the arbiter's
- * longest hold on a kernel with the series).  Each row is the median of 5
- * runs; an "alt:" line splits the middle two-card run's time into the
+ * alternating between two cards, and hot resets of the first card, with
+ * and without the legacy routing, while the second is read and alone
+ * ("hot:" lines: the longest read, and the arbiter's longest hold on a
+ * kernel with the series; see HOT_RESETS).  Each row is the median
+ * of 5 runs; an "alt:" line splits the middle two-card run's time into the
  * accesses that waited for the other card and the others.  On a
  * kernel with the patches/vgaarb/ series, "arb:" lines add what the VGA
  * arbiter saw of each card during the two-card row: contended gets, wait
@@ -319,41 +320,138 @@ static double trace_max_hold(const char *dir, char *dev, size_t len)
 }
 
 /*
- * Hot resets of @cards[0] (each after a VGA register write, so that the
- * card holds the routing when the reset starts) while this process reads
- * port 0x3cc of @cards[1] in a loop.  The row is the median time of the
- * reset ioctl alone.  The register write before it is timed apart: it
- * waits for the reader to let go of the arbiter, for as long as the two
- * vCPUs' turns and each driver's waiting discipline decide (tens to
- * hundreds of milliseconds, with either driver), which is not the reset's
- * cost.  Prints the writes' median and longest, the longest single read
- * of the other card (how long a reset kept it waiting) and, on a kernel
- * with the arbiter series, the arbiter's longest hold.
+ * Hot resets of @cards[0], four rows (each the median of HOT_RESETS):
+ *
+ * hot_reset: the reset ioctl while this process reads port 0x3cc of
+ * @cards[1] in a loop.  Nothing accesses @cards[0]'s VGA region, so the
+ * routing stays with @cards[1] and a reset does the same work with either
+ * driver.  Prints the longest single read of the other card (how long a
+ * reset kept it waiting) and, on a kernel with the arbiter series, the
+ * arbiter's longest hold.
+ *
+ * hot_reset_routed_busy: then, with the reads still going, the reset
+ * ioctl right after a VGA register write to @cards[0] (timed apart, a
+ * "hot:" line): the card holds the routing when the reset starts, unless
+ * the reader took it in between.  Ours hands the routing back to the
+ * boot card before such a reset, or waits until the reader's access has
+ * moved it (vfio_pci_vga_route_begin(), a deliberate difference, see
+ * vfio.rst); stock does neither.
+ *
+ * hot_reset_routed: the same with nothing else running: the card holds
+ * the routing and ours always hands it back.
+ *
+ * hot_reset_routed_switch, hot_reset_routed_busy_switch: the arbiter's
+ * part of that hand-back alone, no VFIO in it, with nothing else running
+ * and with the reads still going: the routing moved from @cards[0] to the
+ * boot card through /dev/vga_arbiter ("lock io+mem" on the default target,
+ * after a lock and unlock on @cards[0]).  bench-report.py holds each
+ * routed row to stock's reset plus its switch.
  */
 #define HOT_RESETS	30
 
 struct hot_times {
-	double write_us[HOT_RESETS];
-	double reset_us[HOT_RESETS];
+	double reset_us[HOT_RESETS];		/* not routed */
+	double write_us[HOT_RESETS];		/* the write before a routed reset */
+	double routed_us[HOT_RESETS];		/* routed */
+	double switch_ms;			/* arbiter_switch() */
 };
 
-static void hot_reset_rows(const char *const cards[2])
+/*
+ * Resets of @bdf as struct hot_times says (the ones that are not routed
+ * only with @plain); 0 or -1.
+ */
+static int hot_resets(const char *bdf, bool plain, struct hot_times *t)
+{
+	__u16 gr = 0xff08;	/* graphics controller bit mask 0xff */
+	struct vfio_region_info info;
+	struct vfio_dev dev;
+	int bad;
+
+	if (__vfio_dev_open(&dev, bdf, VFIO_TYPE1v2_IOMMU))
+		return -1;
+	bad = __vfio_region_info(&dev, VGA, &info);
+	for (int i = 0; plain && !bad && i < HOT_RESETS; i++) {
+		double a = vfio_now_us();
+
+		bad = __vfio_hot_reset(dev.fd, &dev.group_fd, 1);
+		t->reset_us[i] = vfio_now_us() - a;
+	}
+	for (int i = 0; !bad && i < HOT_RESETS; i++) {
+		double a = vfio_now_us(), b;
+
+		bad = pwrite(dev.fd, &gr, 2, info.offset + 0x3ce) != 2;
+		b = vfio_now_us();
+		bad |= __vfio_hot_reset(dev.fd, &dev.group_fd, 1) != 0;
+		t->write_us[i] = b - a;
+		t->routed_us[i] = vfio_now_us() - b;
+	}
+	vfio_dev_close(&dev);
+	return bad ? -1 : 0;
+}
+
+/* ms: the median time of HOT_RESETS routing switches from @card to the boot card. */
+static double arbiter_switch(const char *card)
+{
+	char target[sizeof("target PCI:") + VFIO_BDF_LEN];
+	double us[HOT_RESETS];
+	int len, fd;
+
+	fd = open("/dev/vga_arbiter", O_RDWR);
+	if (fd < 0)
+		return -1;
+	len = snprintf(target, sizeof(target), "target PCI:%s", card);
+	for (int i = 0; i < HOT_RESETS; i++) {
+		double a;
+
+		if (write(fd, target, len) != len || write(fd, "lock io+mem", 11) != 11 ||
+		    write(fd, "unlock io+mem", 13) != 13 ||
+		    write(fd, "target default", 14) != 14)
+			break;
+		a = vfio_now_us();
+		if (write(fd, "lock io+mem", 11) != 11)
+			break;
+		us[i] = vfio_now_us() - a;
+		if (write(fd, "unlock io+mem", 13) != 13)
+			break;
+		if (i == HOT_RESETS - 1) {
+			close(fd);
+			return median_of(us, HOT_RESETS) / 1000.0;
+		}
+	}
+	close(fd);
+	return -1;
+}
+
+/* The median and the longest of the writes before the routed resets. */
+static void print_writes(const char *how, double *write_us)
+{
+	double med = median_of(write_us, HOT_RESETS);
+
+	printf("hot: %s, the write before a routed reset took %.1f us (median), %.1f us at most\n",
+	       how, med, write_us[HOT_RESETS - 1]);
+}
+
+static void hot_reset_shared(const char *const cards[2])
 {
 	const char *tdir = trace_dir();
 	struct vfio_region_info info;
 	struct hot_times t = {};
 	unsigned long reads = 0;
 	struct vfio_dev other;
-	double worst = 0, write_med;
+	double worst = 0;
 	char dev[64] = "-";
 	int status, p[2];
 	bool got;
 	pid_t pid;
+	__u8 v;
 
-	if (__vfio_dev_open(&other, cards[1], VFIO_TYPE1v2_IOMMU) ||
-	    __vfio_region_info(&other, VGA, &info) || pipe(p)) {
-		row("hot_reset", -1, "ms/op");
-		return;
+	if (__vfio_dev_open(&other, cards[1], VFIO_TYPE1v2_IOMMU))
+		goto fail;
+	/* The routing goes to @cards[1] before the first reset. */
+	if (__vfio_region_info(&other, VGA, &info) ||
+	    pread(other.fd, &v, 1, info.offset + 0x3cc) != 1 || pipe(p)) {
+		vfio_dev_close(&other);
+		goto fail;
 	}
 	if (tdir) {
 		trace_set(tdir, "trace", "");
@@ -361,30 +459,17 @@ static void hot_reset_rows(const char *const cards[2])
 	}
 	pid = fork();
 	if (!pid) {
-		struct vfio_dev dev;
-		__u16 gr = 0xff08;	/* graphics controller bit mask 0xff */
-		int bad = 0;
+		int bad = hot_resets(cards[0], true, &t);
 
-		if (__vfio_dev_open(&dev, cards[0], VFIO_TYPE1v2_IOMMU))
-			_exit(1);
-		for (int i = 0; i < HOT_RESETS; i++) {
-			double a = vfio_now_us(), b;
+		t.switch_ms = arbiter_switch(cards[0]);
 
-			__vfio_region_write(&dev, VGA, 0x3ce, &gr, 2);
-			b = vfio_now_us();
-			bad |= __vfio_hot_reset(dev.fd, &dev.group_fd, 1) != 0;
-			t.write_us[i] = b - a;
-			t.reset_us[i] = vfio_now_us() - b;
-		}
-		vfio_dev_close(&dev);
 		if (write(p[1], &t, sizeof(t)) != sizeof(t))
 			bad = 1;
-		_exit(bad);
+		_exit(!!bad);
 	}
 	close(p[1]);
 	while (waitpid(pid, &status, WNOHANG) == 0) {
 		double a = vfio_now_us();
-		__u8 v;
 
 		if (pread(other.fd, &v, 1, info.offset + 0x3cc) != 1)
 			break;
@@ -398,22 +483,44 @@ static void hot_reset_rows(const char *const cards[2])
 	vfio_dev_close(&other);
 	if (tdir)
 		trace_set(tdir, "events/vgaarb/vgaarb_put/enable", "0");
-	if (!got || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		row("hot_reset", -1, "ms/op");
-		return;
-	}
+	if (!got || !WIFEXITED(status) || WEXITSTATUS(status))
+		goto fail;
 	row("hot_reset", median_of(t.reset_us, HOT_RESETS) / 1000.0, "ms/op");
-	printf("hot: %d hot resets of %s; %lu reads of %s, the longest %.1f us\n",
-	       HOT_RESETS, cards[0], reads, cards[1], worst);
-	write_med = median_of(t.write_us, HOT_RESETS);
-	printf("hot: the register write before each reset took %.1f us (median), %.1f us at most\n",
-	       write_med, t.write_us[HOT_RESETS - 1]);
+	row("hot_reset_routed_busy", median_of(t.routed_us, HOT_RESETS) / 1000.0, "ms/op");
+	row("hot_reset_routed_busy_switch", t.switch_ms, "ms/op");
+	printf("hot: %d resets of %s, %d of them routed; %lu reads of %s, the longest %.1f us\n",
+	       2 * HOT_RESETS, cards[0], HOT_RESETS, reads, cards[1], worst);
+	print_writes("with the reads", t.write_us);
 	if (tdir)
 		printf("hot: arbiter's longest hold %.1f us (%s)\n",
 		       trace_max_hold(tdir, dev, sizeof(dev)), dev);
 	else
 		printf("hot: arbiter's longest hold n/a (no vgaarb tracepoints: %s)\n",
 		       "a kernel without the patches/vgaarb/ series");
+	return;
+fail:
+	row("hot_reset", -1, "ms/op");
+	row("hot_reset_routed_busy", -1, "ms/op");
+	row("hot_reset_routed_busy_switch", -1, "ms/op");
+}
+
+static void hot_reset_routed(const char *card)
+{
+	struct hot_times t;
+
+	if (hot_resets(card, false, &t)) {
+		row("hot_reset_routed", -1, "ms/op");
+		return;
+	}
+	row("hot_reset_routed", median_of(t.routed_us, HOT_RESETS) / 1000.0, "ms/op");
+	print_writes("alone", t.write_us);
+}
+
+static void hot_reset_rows(const char *const cards[2])
+{
+	hot_reset_shared(cards);
+	hot_reset_routed(cards[0]);
+	row("hot_reset_routed_switch", arbiter_switch(cards[0]), "ms/op");
 }
 
 int main(int argc, char *argv[])
