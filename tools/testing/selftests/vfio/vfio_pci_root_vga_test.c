@@ -44,21 +44,7 @@ static const char *bdf;
  */
 static bool on_root_bus(const char *card, char *parent, size_t len)
 {
-	char path[PATH_MAX], real[PATH_MAX], *slash, *name;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", card);
-	if (!realpath(path, real))
-		return false;
-	slash = strrchr(real, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	slash = strrchr(real, '/');
-	name = slash ? slash + 1 : real;
-	if (strlen(name) >= len)
-		return false;
-	memcpy(parent, name, strlen(name) + 1);
-	return !strncmp(parent, "pci", 3);
+	return !vfio_sysfs_parent(card, parent, len) && !strncmp(parent, "pci", 3);
 }
 
 /* NULL when @card is a VGA card on a root bus but not the boot VGA; else why not. */
@@ -351,28 +337,6 @@ TEST_F(root_vga, rom_read_waits_for_arbiter)
 	ASSERT_EQ(0, unlocked & PCI_COMMAND_MEMORY);
 }
 
-/*
- * The first card of VFIO_SELFTESTS_VGA_BDFS behind a bridge and bound to
- * vfio-pci into @out; false when there is none.
- */
-static bool find_bridged_card(char *out, size_t len)
-{
-	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
-	char *list, *tok, parent[NAME_MAX + 1], drv[64];
-	bool found = false;
-
-	list = strdup(env ? env : "");
-	for (tok = strtok(list, " "); tok && !found; tok = strtok(NULL, " ")) {
-		if (!strcmp(tok, bdf) || on_root_bus(tok, parent, sizeof(parent)) ||
-		    vfio_sysfs_driver(tok, drv, sizeof(drv)) || strcmp(drv, "vfio-pci"))
-			continue;
-		snprintf(out, len, "%s", tok);
-		found = true;
-	}
-	free(list);
-	return found;
-}
-
 static void gfx_write(struct vfio_dev *dev, __u8 index, __u8 val)
 {
 	__u16 pair = index | (val << 8);
@@ -413,7 +377,7 @@ TEST_F(root_vga, routed_away_decodes_nothing)
 	struct vfio_dev odev;
 	__u8 mine;
 
-	if (!find_bridged_card(other, sizeof(other)))
+	if (!vfio_vga_bridged_card(bdf, other, sizeof(other)))
 		SKIP(return, "VFIO_SELFTESTS_VGA_BDFS: no card behind a bridge on vfio-pci");
 
 	vfio_dev_open(&odev, other, VFIO_TYPE1v2_IOMMU);

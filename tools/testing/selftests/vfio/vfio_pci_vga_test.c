@@ -751,48 +751,18 @@ TEST(hot_reset_does_not_wait_for_arbiter)
 
 /*
  * Whether the bridge right above @card forwards legacy VGA (its control
- * register's VGA enable, read through sysfs): 1 or 0, -1 when unreadable.
+ * register's VGA enable, read through sysfs): 1 or 0, -1 when unreadable
+ * or on a root bus.
  */
 static int bridge_forwards(const char *card)
 {
-	char path[PATH_MAX], real[PATH_MAX], *slash;
 	__u8 cfg[PCI_BRIDGE_CONTROL + 2];
+	char bridge[NAME_MAX + 1];
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", card);
-	if (!realpath(path, real))
-		return -1;
-	slash = strrchr(real, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	slash = strrchr(real, '/');
-	if (!slash || !strchr(slash, ':'))
-		return -1;		/* on a root bus: no bridge */
-	if (vfio_sysfs_read_config(slash + 1, cfg, sizeof(cfg)) != sizeof(cfg))
+	if (vfio_sysfs_parent(card, bridge, sizeof(bridge)) || !strncmp(bridge, "pci", 3) ||
+	    vfio_sysfs_read_config(bridge, cfg, sizeof(cfg)) != sizeof(cfg))
 		return -1;
 	return !!(cfg[PCI_BRIDGE_CONTROL] & PCI_BRIDGE_CTL_VGA);
-}
-
-/*
- * The first card of VFIO_SELFTESTS_VGA_BDFS other than @card that has a
- * bridge of its own (a static copy), or NULL.
- */
-static const char *bridged_other(const char *card)
-{
-	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
-	static char found[VFIO_BDF_LEN];
-	char *list, *tok;
-	bool got = false;
-
-	list = env ? strdup(env) : NULL;
-	for (tok = list ? strtok(list, " ") : NULL; tok && !got; tok = strtok(NULL, " ")) {
-		if (strcmp(tok, card) && bridge_forwards(tok) >= 0) {
-			snprintf(found, sizeof(found), "%s", tok);
-			got = true;
-		}
-	}
-	free(list);
-	return got ? found : NULL;
 }
 
 /* Whether process @pid sleeps in a kernel function whose name has @what. */
@@ -845,17 +815,17 @@ static int wait_sleeps_in(pid_t pid, const char *what, int *status)
  */
 TEST(hot_reset_leaves_routing_moved_away)
 {
-	const char *reset_card, *other, *why;
-	pid_t access_pid, reset_pid;
+	char *list, target[64], other[VFIO_BDF_LEN], c = 0;
 	int arb, status, fwd, seen, done[2], go[2];
-	char *list, target[64], c = 0;
+	const char *reset_card, *paired, *why;
+	pid_t access_pid, reset_pid;
 	struct vfio_dev dev;
 
-	why = reset_pair(&list, &reset_card, &other);
+	why = reset_pair(&list, &reset_card, &paired);
 	if (why)
 		SKIP(free(list); return, "%s", why);
-	other = bridged_other(reset_card);
-	if (bridge_forwards(reset_card) < 0 || !other)
+	if (bridge_forwards(reset_card) < 0 ||
+	    !vfio_vga_bridged_card(reset_card, other, sizeof(other)))
 		SKIP(free(list); return, "need %s and another VGA card each behind a bridge",
 		     reset_card);
 	arb = open("/dev/vga_arbiter", O_RDWR);

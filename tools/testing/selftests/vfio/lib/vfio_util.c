@@ -377,6 +377,44 @@ int vfio_sysfs_driver(const char *bdf, char *name, size_t len)
 	return 0;
 }
 
+int vfio_sysfs_parent(const char *bdf, char *name, size_t len)
+{
+	char path[PATH_MAX], real[PATH_MAX], *slash;
+
+	if (sysfs_path(path, sizeof(path), bdf, ""))
+		return -ENAMETOOLONG;
+	if (!realpath(path, real))
+		return -errno;
+	slash = strrchr(real, '/');	/* realpath() drops the trailing "/" */
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	slash = strrchr(real, '/');
+	if ((size_t)snprintf(name, len, "%s", slash ? slash + 1 : real) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+bool vfio_vga_bridged_card(const char *except, char *out, size_t len)
+{
+	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
+	char *list, *tok, parent[NAME_MAX + 1], drv[64];
+	bool found = false;
+
+	list = strdup(env ? env : "");
+	for (tok = strtok(list, " "); tok && !found; tok = strtok(NULL, " ")) {
+		if ((except && !strcmp(tok, except)) ||
+		    vfio_sysfs_parent(tok, parent, sizeof(parent)) ||
+		    !strncmp(parent, "pci", 3) ||
+		    vfio_sysfs_driver(tok, drv, sizeof(drv)) || strcmp(drv, "vfio-pci"))
+			continue;
+		snprintf(out, len, "%s", tok);
+		found = true;
+	}
+	free(list);
+	return found;
+}
+
 /*
  * Both drivers call themselves vfio-pci; only the stock one comes with
  * vfio_pci_core.  Tests of deliberate differences ask this.

@@ -132,6 +132,17 @@ int vfio_sysfs_group(const char *bdf);
 int vfio_sysfs_read_config(const char *bdf, void *buf, size_t len);
 int vfio_sysfs_read_hex(const char *bdf, const char *attr, unsigned long *val);
 int vfio_sysfs_driver(const char *bdf, char *name, size_t len);
+/*
+ * The sysfs name of @bdf's parent: the BDF of the bridge above it, or
+ * "pciDDDD:BB" on a root bus.  0 or -errno.
+ */
+int vfio_sysfs_parent(const char *bdf, char *name, size_t len);
+/*
+ * The first card of VFIO_SELFTESTS_VGA_BDFS other than @except (may be
+ * NULL) that sits behind a bridge and is bound to vfio-pci, into @out;
+ * false when there is none.
+ */
+bool vfio_vga_bridged_card(const char *except, char *out, size_t len);
 /* Line @bar of sysfs resource: the PCI core's start, end and flags. */
 int vfio_sysfs_resource(const char *bdf, unsigned int bar, unsigned long long *start,
 			unsigned long long *end, unsigned long long *flags);
