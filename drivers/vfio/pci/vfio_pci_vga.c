@@ -101,18 +101,23 @@ static void vfio_pci_vga_hold_release(void)
 		wake_up(&vfio_pci_vga_hold_wq);
 }
 
-/* vga_get_interruptible() under vfio_pci_vga_hold; 0 or -ERESTARTSYS. */
-static int vfio_pci_vga_get(struct pci_dev *pdev, unsigned int rsrc)
+/* vga_get_interruptible() with vfio_pci_vga_hold taken; released on failure. */
+static int vfio_pci_vga_get_held(struct pci_dev *pdev, unsigned int rsrc)
 {
-	int ret;
+	int ret = vga_get_interruptible(pdev, rsrc);
 
-	if (wait_event_interruptible(vfio_pci_vga_hold_wq,
-				     mutex_trylock(&vfio_pci_vga_hold)))
-		return -ERESTARTSYS;
-	ret = vga_get_interruptible(pdev, rsrc);
 	if (ret)
 		vfio_pci_vga_hold_release();
 	return ret;
+}
+
+/* vga_get_interruptible() under vfio_pci_vga_hold; 0 or -ERESTARTSYS. */
+static int vfio_pci_vga_get(struct pci_dev *pdev, unsigned int rsrc)
+{
+	if (wait_event_interruptible(vfio_pci_vga_hold_wq,
+				     mutex_trylock(&vfio_pci_vga_hold)))
+		return -ERESTARTSYS;
+	return vfio_pci_vga_get_held(pdev, rsrc);
 }
 
 static void vfio_pci_vga_put(struct pci_dev *pdev, unsigned int rsrc)
@@ -417,10 +422,7 @@ static int vfio_pci_vga_get_unless_gone(struct pci_dev *boot, struct pci_dev *br
 		vfio_pci_vga_hold_release();
 		return 1;
 	}
-	ret = vga_get_interruptible(boot, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
-	if (ret)
-		vfio_pci_vga_hold_release();
-	return ret;
+	return vfio_pci_vga_get_held(boot, VGA_RSRC_LEGACY_IO | VGA_RSRC_LEGACY_MEM);
 }
 
 /**
