@@ -27,6 +27,7 @@
 void vfio_pci_dev_init(struct vfio_pci_dev *vpdev)
 {
 	init_rwsem(&vpdev->memory_lock);
+	seqcount_init(&vpdev->memory_seq);
 	mutex_init(&vpdev->rom_lock);
 	init_rwsem(&vpdev->vga_lock);
 	mutex_init(&vpdev->ioeventfds_lock);
@@ -162,8 +163,51 @@ void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev)
  */
 void vfio_pci_memory_sync(struct vfio_pci_dev *vpdev)
 {
-	down_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_lock(vpdev);
 	__vfio_pci_memory_sync(vpdev);
+	vfio_pci_memory_write_unlock(vpdev);
+}
+
+/**
+ * vfio_pci_memory_write_lock - take memory_lock for write
+ * @vpdev: the device
+ *
+ * Every write hold of memory_lock is taken here (or in
+ * vfio_pci_memory_write_lock_nest()) and let go in
+ * vfio_pci_memory_write_unlock(): @memory_seq is odd for as long as it
+ * lasts and moves on at both ends, so that a config read done without the
+ * lock (vfio_pci_cfg_read_piece()) can tell that a hold began or ended
+ * under it.  The holder may sleep: no reader waits for the count, a
+ * reader that finds it odd or moved takes memory_lock for read instead.
+ */
+void vfio_pci_memory_write_lock(struct vfio_pci_dev *vpdev)
+{
+	down_write(&vpdev->memory_lock);
+	raw_write_seqcount_begin(&vpdev->memory_seq);
+}
+
+/**
+ * vfio_pci_memory_write_lock_nest - vfio_pci_memory_write_lock() for a
+ *	device set's members
+ * @vpdev: the device, a member of @dev_set
+ * @dev_set: its device set, whose lock is held: all members' memory_locks
+ *	are taken together under it (a hot reset)
+ */
+void vfio_pci_memory_write_lock_nest(struct vfio_pci_dev *vpdev,
+				     struct vfio_device_set *dev_set)
+{
+	down_write_nest_lock(&vpdev->memory_lock, &dev_set->lock);
+	raw_write_seqcount_begin(&vpdev->memory_seq);
+}
+
+/**
+ * vfio_pci_memory_write_unlock - let go of a vfio_pci_memory_write_lock()
+ * @vpdev: the device
+ */
+void vfio_pci_memory_write_unlock(struct vfio_pci_dev *vpdev)
+{
+	lockdep_assert_held_write(&vpdev->memory_lock);
+	raw_write_seqcount_end(&vpdev->memory_seq);
 	up_write(&vpdev->memory_lock);
 }
 
@@ -183,7 +227,7 @@ u16 vfio_pci_mem_lock_and_enable(struct vfio_pci_dev *vpdev)
 {
 	u16 cmd;
 
-	down_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_lock(vpdev);
 	pci_read_config_word(vpdev->pdev, PCI_COMMAND, &cmd);
 	/* All-ones is no command register to write back (nor to restore). */
 	if (!(cmd & PCI_COMMAND_MEMORY))
@@ -214,7 +258,7 @@ void vfio_pci_mem_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd)
 			pci_write_config_word(vpdev->pdev, PCI_COMMAND,
 					      now & ~PCI_COMMAND_MEMORY);
 	}
-	up_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_unlock(vpdev);
 }
 
 /**

@@ -15,6 +15,7 @@
 #include <linux/pci.h>
 #include <linux/pgtable.h>
 #include <linux/rwsem.h>
+#include <linux/seqlock.h>
 #include <linux/uaccess.h>
 #include <linux/spinlock.h>
 #include <linux/uuid.h>
@@ -192,14 +193,22 @@ struct vfio_pci_bar_mapping {
  *	touches the BARs or ROM through the hardware (BAR read/write, the
  *	mmap fault handler, ioeventfd writes), held for write by everything
  *	that changes whether the device decodes memory (config writes,
- *	vfio_pci_mem_lock_and_enable(), reset).  Protects @mem_enabled,
- *	@msix_table_end and the PCI_COMMAND_MEMORY bit of the hardware.  Nesting: taken inside
+ *	vfio_pci_mem_lock_and_enable(), reset), always through
+ *	vfio_pci_memory_write_lock().  Config reads take it for read only
+ *	when they overlapped a write hold (@memory_seq).  Protects
+ *	@mem_enabled, @msix_table_end and the PCI_COMMAND_MEMORY bit of the
+ *	hardware.  Nesting: taken inside
  *	mmap_lock (the fault handler runs under it) and outside the
  *	mapping's i_mmap_rwsem (zapping runs under it) and inside irq.lock
  *	(MSI-X enable forces memory decode on under it); never held across
  *	a user copy.  Where the driver tracks its mappings (@mmaps), the
  *	zap takes each mm's mmap_lock under it instead, and the fault
  *	handler only tries it under mmap_lock.
+ * @memory_seq: counts the write holds of @memory_lock: odd while one
+ *	lasts, moved on at both its ends (vfio_pci_memory_write_lock()).
+ *	Written under @memory_lock for write; read without any lock by
+ *	config reads, which take @memory_lock for read when it was odd or
+ *	moved (vfio_pci_cfg_read_piece()).
  * @mem_enabled: the device decodes its memory BARs as the user set it
  *	(PCI_COMMAND_MEMORY); when false, BAR access fails and mmap faults
  *	raise SIGBUS.  Protected by @memory_lock.
@@ -207,8 +216,8 @@ struct vfio_pci_bar_mapping {
  *	which @mem_enabled follows.  Protected by @memory_lock.
  * @cfg: config-space virtualization state (vfio_pci_cfg.c); set up at
  *	open, freed at close, under dev_set->lock.  Its contents are
- *	protected by @memory_lock (read for config reads, write for config
- *	writes).
+ *	written under @memory_lock for write; config reads read them under
+ *	@memory_seq, or @memory_lock for read.
  * @barmap: kernel mappings of the BARs, set up at open and torn down at
  *	close (under dev_set->lock); NULL for an absent or unclaimable BAR
  * @msix_bar: the BAR holding the MSI-X table, or PCI_STD_NUM_BARS for
@@ -267,6 +276,7 @@ struct vfio_pci_dev {
 
 	/* device access: the bottom layer, config, BARs, ROM */
 	struct rw_semaphore memory_lock;
+	seqcount_t memory_seq;
 	bool mem_enabled;
 	bool vf_memory;
 	struct vfio_pci_cfg *cfg;
@@ -406,6 +416,10 @@ struct vfio_pci_region_ops {
 /* vfio_pci_dev.c: the shared device state at the bottom */
 void vfio_pci_dev_init(struct vfio_pci_dev *vpdev);
 void vfio_pci_dev_release(struct vfio_pci_dev *vpdev);
+void vfio_pci_memory_write_lock(struct vfio_pci_dev *vpdev);
+void vfio_pci_memory_write_lock_nest(struct vfio_pci_dev *vpdev,
+				     struct vfio_device_set *dev_set);
+void vfio_pci_memory_write_unlock(struct vfio_pci_dev *vpdev);
 u16 vfio_pci_mem_lock_and_enable(struct vfio_pci_dev *vpdev);
 void vfio_pci_mem_unlock_and_restore(struct vfio_pci_dev *vpdev, u16 cmd);
 void __vfio_pci_memory_sync(struct vfio_pci_dev *vpdev);

@@ -68,7 +68,7 @@ static int vfio_pci_pm_enter(struct vfio_pci_dev *vpdev,
 	/* VGA region accesses read pm_low_power under vga_lock alone. */
 	if (vpdev->has_vga && down_write_killable(&vpdev->vga_lock))
 		return -EINTR;
-	down_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_lock(vpdev);
 	if (vpdev->pm_low_power) {
 		ret = -EINVAL;
 	} else {
@@ -77,7 +77,7 @@ static int vfio_pci_pm_enter(struct vfio_pci_dev *vpdev,
 		vpdev->pm_wake = wake;
 		pm_runtime_put_noidle(&vpdev->pdev->dev);
 	}
-	up_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_unlock(vpdev);
 	if (vpdev->has_vga)
 		up_write(&vpdev->vga_lock);
 	return ret;
@@ -139,9 +139,9 @@ int vfio_pci_pm_feature(struct vfio_pci_dev *vpdev, u32 flags,
 	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
 		return vfio_pci_pm_entry_wakeup(vpdev, arg);
 	default:
-		down_write(&vpdev->memory_lock);
+		vfio_pci_memory_write_lock(vpdev);
 		__vfio_pci_pm_leave(vpdev);
-		up_write(&vpdev->memory_lock);
+		vfio_pci_memory_write_unlock(vpdev);
 		return 0;
 	}
 }
@@ -157,10 +157,10 @@ void vfio_pci_pm_close(struct vfio_pci_dev *vpdev)
 {
 	bool was_low;
 
-	down_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_lock(vpdev);
 	was_low = vpdev->pm_low_power;
 	__vfio_pci_pm_leave(vpdev);
-	up_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_unlock(vpdev);
 	if (was_low)
 		pm_runtime_resume(&vpdev->pdev->dev);
 }
@@ -252,12 +252,12 @@ static int vfio_pci_runtime_resume(struct device *dev)
 	if (!vpdev)
 		return 0;
 
-	down_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_lock(vpdev);
 	if (vpdev->pm_wake) {
 		eventfd_signal(vpdev->pm_wake);
 		__vfio_pci_pm_leave(vpdev);
 	}
-	up_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_unlock(vpdev);
 
 	if (vpdev->pm_intx_masked) {
 		vpdev->pm_intx_masked = false;

@@ -144,12 +144,12 @@ int vfio_pci_reset_function(struct vfio_pci_dev *vpdev)
 	if (ret)
 		goto out_unlock_vga;
 
-	down_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_lock(vpdev);
 	__vfio_pci_zap_bars(vpdev);
 	ret = pci_try_reset_function(vpdev->pdev);
 	vfio_pci_nosnoop_reapply(vpdev);
 	__vfio_pci_memory_sync(vpdev);
-	up_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_unlock(vpdev);
 
 	vfio_pci_vga_route_end(vga_held);
 out_unlock_vga:
@@ -430,7 +430,7 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
 		struct vfio_pci_dev *m = vfio_pci_set_member(cur);
 
-		down_write_nest_lock(&m->memory_lock, &dev_set->lock);
+		vfio_pci_memory_write_lock_nest(m, dev_set);
 		__vfio_pci_zap_bars(m);
 	}
 
@@ -441,7 +441,7 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 
 		vfio_pci_nosnoop_reapply(m);
 		__vfio_pci_memory_sync(m);
-		up_write(&m->memory_lock);
+		vfio_pci_memory_write_unlock(m);
 		if (!ret)
 			m->needs_reset = false;
 	}

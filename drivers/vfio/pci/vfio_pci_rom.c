@@ -80,7 +80,7 @@ static int vfio_pci_rom_hold(struct vfio_pci_dev *vpdev,
 	if (vfio_pci_rom_shadowed(pdev))
 		return 0;
 	for (;;) {
-		down_write(&vpdev->memory_lock);
+		vfio_pci_memory_write_lock(vpdev);
 		pci_read_config_word(pdev, PCI_COMMAND, &hold->cmd);
 		/*
 		 * The arbiter turns decode on itself for a card it cannot
@@ -91,7 +91,7 @@ static int vfio_pci_rom_hold(struct vfio_pci_dev *vpdev,
 		if ((hold->cmd & PCI_COMMAND_MEMORY) || asked ||
 		    !pci_is_vga(pdev))
 			break;
-		up_write(&vpdev->memory_lock);
+		vfio_pci_memory_write_unlock(vpdev);
 		ret = vfio_pci_vga_normal_mem_get(pdev);
 		/* -ENODEV: a card the arbiter does not manage routes nothing. */
 		if (ret && ret != -ENODEV)
@@ -125,9 +125,9 @@ static void vfio_pci_rom_unhold(struct vfio_pci_dev *vpdev,
  */
 static void vfio_pci_rom_unmap(struct vfio_pci_dev *vpdev, void __iomem *rom)
 {
-	down_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_lock(vpdev);
 	pci_unmap_rom(vpdev->pdev, rom);
-	up_write(&vpdev->memory_lock);
+	vfio_pci_memory_write_unlock(vpdev);
 }
 
 /*
