@@ -18,6 +18,7 @@
  * and hold times, routings.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -139,6 +140,32 @@ static void check_data(int fd, off_t region)
 }
 
 /*
+ * vga_get() of a kernel without patches/vgaarb/0006 (Debian's) checks for
+ * a conflict, drops the arbiter's lock and only then queues itself to
+ * wait: a release in between wakes nobody, and the access sleeps until the
+ * next release.  Both drivers' VGA accesses can sleep so, stock's behind
+ * each other and ours behind a /dev/vga_arbiter client.  While the other
+ * process keeps accessing, its next release ends the sleep; when it stops
+ * right after the release that was missed, nothing does, and the row
+ * hangs.  So a process that stops sends the ones still accessing a signal
+ * after its last release: both drivers wait in vga_get_interruptible(),
+ * which the signal wakes to try again; SA_RESTART restarts whatever else
+ * it meets.  Such a wait still counts, up to the signal, in the rows.
+ */
+static void wake_noop(int sig)
+{
+}
+
+static void wake_on(int sig, bool on)
+{
+	struct sigaction sa = { .sa_handler = on ? wake_noop : SIG_DFL,
+				.sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+/*
  * An access slower than this waited: for the other process's hold and
  * routing switch, and for the emulator to run the other vCPU.
  */
@@ -180,6 +207,7 @@ static double alternate(const char *const cards[2], unsigned int iters,
 	for (int i = 0; i < 2; i++) {
 		pids[i] = fork();
 		if (!pids[i]) {
+			wake_on(SIGUSR1, true);
 			struct alt_split mine = {};
 			struct vfio_dev dev;
 			struct vfio_region_info info;
@@ -220,9 +248,15 @@ static double alternate(const char *const cards[2], unsigned int iters,
 	t0 = vfio_now_us();
 	if (write(go[1], "gg", 2) != 2)
 		return -1;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		if (read(done[0], &part[i], sizeof(part[i])) != sizeof(part[i]))
 			return -1;
+		/* The first one done has released for the last time. */
+		if (!i) {
+			kill(pids[0], SIGUSR1);
+			kill(pids[1], SIGUSR1);
+		}
+	}
 	t1 = vfio_now_us();
 	*longest = part[0].most > part[1].most ? part[0].most : part[1].most;
 	split->most = *longest;
@@ -457,6 +491,8 @@ static void hot_reset_shared(const char *const cards[2])
 		trace_set(tdir, "trace", "");
 		trace_set(tdir, "events/vgaarb/vgaarb_put/enable", "1");
 	}
+	/* The child's exit comes after its last release (wake_on()). */
+	wake_on(SIGCHLD, true);
 	pid = fork();
 	if (!pid) {
 		int bad = hot_resets(cards[0], true, &t);
@@ -478,6 +514,7 @@ static void hot_reset_shared(const char *const cards[2])
 		reads++;
 	}
 	waitpid(pid, &status, 0);
+	wake_on(SIGCHLD, false);
 	got = read(p[0], &t, sizeof(t)) == sizeof(t);
 	close(p[0]);
 	vfio_dev_close(&other);
