@@ -58,10 +58,14 @@ trap '[ -n "${KEEP_STAGE:-}" ] || rm -rf "$stage"' EXIT
 dk=(--dkmstree "$stage/sys/var/lib/dkms" --sourcetree "$stage/sys/usr/src"
     --installtree "$stage/sys/lib/modules")
 
-# A kernel's release, headers and modules, from the cache of kernels.sh.
-declare -A krel kdir kroot
+# A kernel's release, headers and modules, from the cache of kernels.sh:
+# asked once per SPEC, because another run may resolve the SPEC again
+# meanwhile (the archive moved on to a newer release) and the guest must
+# boot the kernel DKMS built for.
+declare -A krel kdir kroot kenv
 for spec in "$old" "$new"; do
 	env=$("$ks" env "$spec" 2>>"$log") || { result FAIL "fetch $spec"; write_tap; exit 0; }
+	kenv[$spec]=$env
 	krel[$spec]=$(echo "$env" | sed -n 's/^KVER=//p')
 	kdir[$spec]=$(echo "$env" | sed -n 's/^KDIR=//p')
 	kroot[$spec]=$(echo "$env" | sed -n 's,^KMODDIR=\(.*\)/lib/modules/.*,\1,p')
@@ -131,7 +135,7 @@ for spec in "$old" "$new"; do
 	cp -aL "$stage/files" "$stage/files-$k"
 	# The kernel's stock driver at boot; the guest unloads it first.
 	# shellcheck disable=SC2046
-	env DRIVER=stock $(echo "$("$ks" env "$spec")" | grep -v '^KDIR=') \
+	env DRIVER=stock $(echo "${kenv[$spec]}" | grep -v '^KDIR=') \
 		"$top/scripts/rig/vm.sh" --out "$out/vm-$spec" --files "$stage/files-$k" \
 		--timeout "${VM_TIMEOUT:-600}" -- "sh /rig/dropin-guest.sh" >>"$log" 2>&1
 	status=$?
