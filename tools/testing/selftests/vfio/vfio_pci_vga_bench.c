@@ -150,20 +150,9 @@ static void check_data(int fd, off_t region)
  * hangs.  So a process that stops sends the ones still accessing a signal
  * after its last release: both drivers wait in vga_get_interruptible(),
  * which the signal wakes to try again; SA_RESTART restarts whatever else
- * it meets.  Such a wait still counts, up to the signal, in the rows.
+ * it meets (vfio_signal_wakes()).  Such a wait still counts, up to the
+ * signal, in the rows.
  */
-static void wake_noop(int sig)
-{
-}
-
-static void wake_on(int sig, bool on)
-{
-	struct sigaction sa = { .sa_handler = on ? wake_noop : SIG_DFL,
-				.sa_flags = SA_RESTART };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
-}
 
 /*
  * An access slower than this waited: for the other process's hold and
@@ -204,10 +193,10 @@ static double alternate(const char *const cards[2], unsigned int iters,
 
 	if (pipe(ready) || pipe(go) || pipe(done) || pipe(quit))
 		return -1;
+	vfio_signal_wakes(SIGUSR1, true);
 	for (int i = 0; i < 2; i++) {
 		pids[i] = fork();
 		if (!pids[i]) {
-			wake_on(SIGUSR1, true);
 			struct alt_split mine = {};
 			struct vfio_dev dev;
 			struct vfio_region_info info;
@@ -275,6 +264,7 @@ static double alternate(const char *const cards[2], unsigned int iters,
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			return -1;
 	}
+	vfio_signal_wakes(SIGUSR1, false);
 	for (int i = 0; i < 2; i++) {
 		close(ready[i]);
 		close(go[i]);
@@ -491,8 +481,8 @@ static void hot_reset_shared(const char *const cards[2])
 		trace_set(tdir, "trace", "");
 		trace_set(tdir, "events/vgaarb/vgaarb_put/enable", "1");
 	}
-	/* The child's exit comes after its last release (wake_on()). */
-	wake_on(SIGCHLD, true);
+	/* The child's exit comes after its last release. */
+	vfio_signal_wakes(SIGCHLD, true);
 	pid = fork();
 	if (!pid) {
 		int bad = hot_resets(cards[0], true, &t);
@@ -514,7 +504,7 @@ static void hot_reset_shared(const char *const cards[2])
 		reads++;
 	}
 	waitpid(pid, &status, 0);
-	wake_on(SIGCHLD, false);
+	vfio_signal_wakes(SIGCHLD, false);
 	got = read(p[0], &t, sizeof(t)) == sizeof(t);
 	close(p[0]);
 	vfio_dev_close(&other);

@@ -515,10 +515,6 @@ FIXTURE_TEARDOWN(cards)
 {
 }
 
-static void iso_nudged(int sig)
-{
-}
-
 /*
  * Under TCG, with other guests on the host, the 900 rounds can take well
  * over the harness's default 30 s.
@@ -528,8 +524,8 @@ static void iso_nudged(int sig)
  * between its failed try and its sleep; the access then sleeps until the
  * next release, forever when the worker that released has stopped (at a
  * barrier, or done): 7.3's stock lane once timed out so.  For stock only,
- * the workers still running get a signal every 100 ms (a no-op handler,
- * SA_RESTART), which wakes such a sleep to try again.  Ours never sleeps
+ * the workers still running get a signal every 100 ms
+ * (vfio_signal_wakes()), which wakes such a sleep to try again.  Ours never sleeps
  * in vga_get() behind another of its users (vfio_pci_vga_hold) and gets no
  * signal: a lost wake-up of ours still hangs the test.
  */
@@ -538,7 +534,6 @@ TEST_F_TIMEOUT(cards, isolation_between_cards, 300)
 	const char *env = getenv("VFIO_SELFTESTS_VGA_BDFS");
 	char *list, *cards[8], *tok, ctl[8][16];
 	unsigned int ncards = 0, total = 0;
-	struct sigaction nudge = { .sa_handler = iso_nudged, .sa_flags = SA_RESTART };
 	bool stock = vfio_driver_is_stock();
 	pthread_barrierattr_t attr;
 	struct iso_sync *sync;
@@ -570,9 +565,7 @@ TEST_F_TIMEOUT(cards, isolation_between_cards, 300)
 	ASSERT_EQ(0, pthread_barrier_init(&sync->set_up, &attr, ncards));
 	ASSERT_EQ(0, pthread_barrier_init(&sync->written, &attr, ncards));
 
-	/* Inherited: a nudge never finds a worker without the handler. */
-	sigemptyset(&nudge.sa_mask);
-	ASSERT_EQ(0, sigaction(SIGUSR1, &nudge, NULL));
+	ASSERT_EQ(0, vfio_signal_wakes(SIGUSR1, true));
 	for (unsigned int i = 0; i < ncards; i++) {
 		pids[i] = fork();
 		ASSERT_LE(0, pids[i]);
@@ -604,7 +597,7 @@ TEST_F_TIMEOUT(cards, isolation_between_cards, 300)
 		pids[i] = 0;
 		left--;
 	}
-	signal(SIGUSR1, SIG_DFL);
+	vfio_signal_wakes(SIGUSR1, false);
 	for (unsigned int i = 0; i < ncards; i++)
 		power_control(cards[i], ctl[i], NULL, 0);
 	/*

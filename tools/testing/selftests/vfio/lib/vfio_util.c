@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -413,6 +414,19 @@ bool vfio_vga_bridged_card(const char *except, char *out, size_t len)
 	}
 	free(list);
 	return found;
+}
+
+static void vfio_signal_noop(int sig)
+{
+}
+
+int vfio_signal_wakes(int sig, bool on)
+{
+	struct sigaction sa = { .sa_handler = on ? vfio_signal_noop : SIG_DFL,
+				.sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	return sigaction(sig, &sa, NULL) ? -errno : 0;
 }
 
 /*

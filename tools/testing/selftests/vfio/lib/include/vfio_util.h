@@ -185,6 +185,14 @@ bool vfio_sysfs_boot_vga(char *buf, size_t len);
  */
 bool vfio_dev_has_reset(struct vfio_dev *dev);
 bool vfio_driver_is_stock(void);
+/*
+ * @sig wakes a process asleep in an interruptible wait and does nothing
+ * else (a no-op handler, SA_RESTART), or, with @on false, has its default
+ * action again.  For waking a VGA access that a lost arbiter wake-up left
+ * asleep (vga_get() of a kernel without patches/vgaarb/0006).  Set it
+ * before fork() so that no child can get @sig without it.  0 or -errno.
+ */
+int vfio_signal_wakes(int sig, bool on);
 
 /*
  * Open the device in @mode (a VFIO IOMMU type, or VFIO_IOMMUFD); the __
