@@ -29,7 +29,6 @@ void vfio_pci_dev_init(struct vfio_pci_dev *vpdev)
 	init_rwsem(&vpdev->memory_lock);
 	seqcount_init(&vpdev->memory_seq);
 	mutex_init(&vpdev->rom_lock);
-	init_rwsem(&vpdev->vga_lock);
 	mutex_init(&vpdev->ioeventfds_lock);
 	INIT_LIST_HEAD(&vpdev->ioeventfds);
 	mutex_init(&vpdev->mmaps_lock);

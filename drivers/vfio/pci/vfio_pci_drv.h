@@ -171,12 +171,14 @@ struct vfio_pci_bar_mapping {
  * @pdev: the PCI function
  * @has_vga: the VGA region is offered (pci_is_vga() and not disable_vga);
  *	constant after probe
- * @vga_lock: held for read by each VGA region access (around its arbiter
- *	hold) and for write by resets of the device, which so wait for
- *	accesses in flight and keep new ones out: no routing to the device
- *	can begin while a reset rewrites its bridge's control register.
- *	Nesting: outermost of the device's locks, outside the arbiter and
- *	@memory_lock; inside the VFIO core's dev_set->lock.
+ * @vga_blocked: the device's VGA region accesses are kept out, by how
+ *	many holders (vfio_pci_vga_block(): resets of the device, a low
+ *	power entry), which so wait for accesses in flight and keep new ones
+ *	waiting: no routing to the device can begin while a reset rewrites
+ *	its bridge's control register.  No lock: raised, then a full barrier
+ *	and a look at the arbiter mutex's holder; lowered with release
+ *	ordering.  Each access looks at it under that mutex (vfio_pci_vga.c).
+ *	Raised before the arbiter and @memory_lock are taken.
  * @reset_works: a function reset worked at open; reported as
  *	VFIO_DEVICE_FLAGS_RESET.  Written under dev_set->lock.
  * @needs_reset: opened since the device was last reset with its set, and
@@ -250,9 +252,9 @@ struct vfio_pci_bar_mapping {
  * @pm_low_power: the user asked for a low power state
  *	(VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY*) and our runtime PM reference
  *	is given up; BAR mappings fault with SIGBUS.  Under @memory_lock;
- *	with @has_vga, set under @vga_lock for write too, so that a VGA
- *	region access, under @vga_lock for read, needs a runtime PM reference
- *	of its own only when it reads true.
+ *	with @has_vga, set only while @vga_blocked is raised too, so that a
+ *	VGA region access, which finds the device unblocked, needs a runtime
+ *	PM reference of its own only when it reads true.
  * @pm_wake: the one-shot wakeup eventfd of the entry, or NULL.  Under
  *	@memory_lock.
  * @pm_intx_masked: INTx was masked by the runtime suspend; written by the
@@ -267,7 +269,7 @@ struct vfio_pci_dev {
 	struct vfio_device vdev;
 	struct pci_dev *pdev;
 	bool has_vga;
-	struct rw_semaphore vga_lock;
+	atomic_t vga_blocked;
 	bool reset_works;
 	bool needs_reset;
 	struct pci_saved_state *saved_state;
@@ -526,6 +528,8 @@ int vfio_pci_vga_normal_mem_get(struct pci_dev *pdev);
 void vfio_pci_vga_normal_mem_put(struct pci_dev *pdev);
 int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev, struct pci_dev **held);
 void vfio_pci_vga_route_end(struct pci_dev *held);
+int vfio_pci_vga_block(struct vfio_pci_dev *vpdev);
+void vfio_pci_vga_unblock(struct vfio_pci_dev *vpdev);
 int vfio_pci_vga_init(void);
 void vfio_pci_vga_exit(void);
 
@@ -573,6 +577,15 @@ static inline int vfio_pci_vga_route_begin(struct vfio_pci_dev *vpdev,
 }
 
 static inline void vfio_pci_vga_route_end(struct pci_dev *held)
+{
+}
+
+static inline int vfio_pci_vga_block(struct vfio_pci_dev *vpdev)
+{
+	return 0;
+}
+
+static inline void vfio_pci_vga_unblock(struct vfio_pci_dev *vpdev)
 {
 }
 

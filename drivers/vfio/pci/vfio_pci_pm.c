@@ -63,11 +63,12 @@ static void __vfio_pci_pm_leave(struct vfio_pci_dev *vpdev)
 static int vfio_pci_pm_enter(struct vfio_pci_dev *vpdev,
 			     struct eventfd_ctx *wake)
 {
-	int ret = 0;
+	int ret;
 
-	/* VGA region accesses read pm_low_power under vga_lock alone. */
-	if (vpdev->has_vga && down_write_killable(&vpdev->vga_lock))
-		return -EINTR;
+	/* VGA region accesses read pm_low_power without memory_lock. */
+	ret = vfio_pci_vga_block(vpdev);
+	if (ret)
+		return ret;
 	vfio_pci_memory_write_lock(vpdev);
 	if (vpdev->pm_low_power) {
 		ret = -EINVAL;
@@ -78,8 +79,7 @@ static int vfio_pci_pm_enter(struct vfio_pci_dev *vpdev,
 		pm_runtime_put_noidle(&vpdev->pdev->dev);
 	}
 	vfio_pci_memory_write_unlock(vpdev);
-	if (vpdev->has_vga)
-		up_write(&vpdev->vga_lock);
+	vfio_pci_vga_unblock(vpdev);
 	return ret;
 }
 

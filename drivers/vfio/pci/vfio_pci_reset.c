@@ -18,8 +18,9 @@
  *
  * Locking: the VFIO core's dev_set->lock is the outer lock (the core holds
  * it around open and close; the hot reset takes it).  Under it, each reset
- * device's vga_lock is taken for write (VGA region accesses wait), then
- * the VGA arbiter when legacy routing needs it (vfio_pci_vga_route_begin()),
+ * device's VGA region accesses are blocked (vfio_pci_vga_block(): they
+ * wait), then the VGA arbiter is taken when legacy routing needs it
+ * (vfio_pci_vga_route_begin()),
  * then each device's memory_lock for write, which blocks BAR, ROM and mmap
  * access for the duration of the reset; the PCI core then takes the
  * devices' locks (trylock: -EAGAIN when one is busy).
@@ -138,11 +139,12 @@ int vfio_pci_reset_function(struct vfio_pci_dev *vpdev)
 	if (!vpdev->reset_works)
 		return -EINVAL;
 
-	if (down_write_killable(&vpdev->vga_lock))
-		return -EINTR;
+	ret = vfio_pci_vga_block(vpdev);
+	if (ret)
+		return ret;
 	ret = vfio_pci_vga_route_begin(vpdev, &vga_held);
 	if (ret)
-		goto out_unlock_vga;
+		goto out_unblock_vga;
 
 	vfio_pci_memory_write_lock(vpdev);
 	__vfio_pci_zap_bars(vpdev);
@@ -152,8 +154,8 @@ int vfio_pci_reset_function(struct vfio_pci_dev *vpdev)
 	vfio_pci_memory_write_unlock(vpdev);
 
 	vfio_pci_vga_route_end(vga_held);
-out_unlock_vga:
-	up_write(&vpdev->vga_lock);
+out_unblock_vga:
+	vfio_pci_vga_unblock(vpdev);
 	return ret;
 }
 
@@ -366,6 +368,38 @@ static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_
 	return NULL;
 }
 
+/*
+ * Unblock the VGA region accesses of @dev_set's members, up to @stop
+ * (excluded; NULL: all of them).
+ */
+static void vfio_pci_set_vga_unblock(struct vfio_device_set *dev_set,
+				     struct vfio_device *stop)
+{
+	struct vfio_device *cur;
+
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
+		if (cur == stop)
+			break;
+		vfio_pci_vga_unblock(vfio_pci_set_member(cur));
+	}
+}
+
+/* Block the members' VGA region accesses: 0, or -EINTR with none blocked. */
+static int vfio_pci_set_vga_block(struct vfio_device_set *dev_set)
+{
+	struct vfio_device *cur;
+	int ret;
+
+	list_for_each_entry(cur, &dev_set->device_list, dev_set_list) {
+		ret = vfio_pci_vga_block(vfio_pci_set_member(cur));
+		if (ret) {
+			vfio_pci_set_vga_unblock(dev_set, cur);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 /**
  * __vfio_pci_reset_set - reset a device set's slot or bus
  * @vpdev: the member whose slot or bus is reset
@@ -381,7 +415,8 @@ static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_
  * an arbiter decision made during the delay would be undone.  Instead of
  * holding the arbiter for the whole reset (seconds on real hardware, with
  * every VGA user of the host waiting), the members' VGA accesses are kept
- * out (vga_lock) and a routing held by a member goes back to the host's
+ * out (vfio_pci_vga_block(); at release no member is open and none can
+ * come) and a routing held by a member goes back to the host's
  * boot card first (vfio_pci_vga_route_begin()): the bridge's VGA enable is
  * then clear, only a member could set it, and the copy stays right.  The
  * next region access of a member routes to it again.  Only when the boot
@@ -394,7 +429,8 @@ static struct vfio_pci_dev *vfio_pci_set_vga_member(struct vfio_device_set *dev_
  * be in D3hot, open ones in a low power state their user asked for.
  *
  * Return: 0, -EINTR on a signal while waiting for the arbiter (only with
- * @must_route), -EIO when a member cannot be resumed, or the PCI core's
+ * @must_route) or on a fatal one while waiting for the members' VGA
+ * accesses, -EIO when a member cannot be resumed, or the PCI core's
  * -errno.
  */
 static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
@@ -414,15 +450,17 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 	ret = vfio_pci_pm_get_set(dev_set);
 	if (ret)
 		return ret;
-	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
-		down_write_nest_lock(&vfio_pci_set_member(cur)->vga_lock,
-				     &dev_set->lock);
+	if (must_route) {
+		ret = vfio_pci_set_vga_block(dev_set);
+		if (ret)
+			goto out_pm_put;
+	}
 
 	vga = vfio_pci_set_vga_member(dev_set);
 	if (vga && vfio_pci_vga_route_begin(vga, &vga_held)) {
 		if (must_route) {
 			ret = -EINTR;
-			goto out_unlock_vga;
+			goto out_unblock_vga;
 		}
 		pci_dbg(vpdev->pdev, "set reset without the VGA arbiter: signal pending\n");
 	}
@@ -447,9 +485,10 @@ static int __vfio_pci_reset_set(struct vfio_pci_dev *vpdev, bool must_route)
 	}
 	vfio_pci_vga_route_end(vga_held);
 
-out_unlock_vga:
-	list_for_each_entry(cur, &dev_set->device_list, dev_set_list)
-		up_write(&vfio_pci_set_member(cur)->vga_lock);
+out_unblock_vga:
+	if (must_route)
+		vfio_pci_set_vga_unblock(dev_set, NULL);
+out_pm_put:
 	vfio_pci_pm_put_set(dev_set);
 	return ret;
 }

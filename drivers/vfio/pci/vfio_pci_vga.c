@@ -90,12 +90,21 @@ static DEFINE_MUTEX(vfio_pci_vga_hold);
 static DECLARE_WAIT_QUEUE_HEAD(vfio_pci_vga_hold_wq);
 
 /*
+ * The device whose region access holds vfio_pci_vga_hold, or NULL (free,
+ * or held for something else: a routing change, a ROM read).  Written
+ * under the hold; read by vfio_pci_vga_block() without it.
+ */
+static struct vfio_pci_dev *vfio_pci_vga_hold_owner;
+
+/*
  * Wakes the waiters, if any: most releases have none, and skip the wait
  * queue's lock.  wq_has_sleeper()'s barrier pairs with the one in the
- * waiter's queueing, which comes before its try of the mutex.
+ * waiter's queueing, which comes before its try of the mutex (or its look
+ * at the owner: vfio_pci_vga_block()).
  */
 static void vfio_pci_vga_hold_release(void)
 {
+	WRITE_ONCE(vfio_pci_vga_hold_owner, NULL);
 	mutex_unlock(&vfio_pci_vga_hold);
 	if (wq_has_sleeper(&vfio_pci_vga_hold_wq))
 		wake_up(&vfio_pci_vga_hold_wq);
@@ -111,13 +120,21 @@ static int vfio_pci_vga_get_held(struct pci_dev *pdev, unsigned int rsrc)
 	return ret;
 }
 
-/* vga_get_interruptible() under vfio_pci_vga_hold; 0 or -ERESTARTSYS. */
-static int vfio_pci_vga_get(struct pci_dev *pdev, unsigned int rsrc)
+/* Take vfio_pci_vga_hold; 0 or -ERESTARTSYS. */
+static int vfio_pci_vga_hold_get(void)
 {
 	if (wait_event_interruptible(vfio_pci_vga_hold_wq,
 				     mutex_trylock(&vfio_pci_vga_hold)))
 		return -ERESTARTSYS;
-	return vfio_pci_vga_get_held(pdev, rsrc);
+	return 0;
+}
+
+/* vga_get_interruptible() under vfio_pci_vga_hold; 0 or -ERESTARTSYS. */
+static int vfio_pci_vga_get(struct pci_dev *pdev, unsigned int rsrc)
+{
+	int ret = vfio_pci_vga_hold_get();
+
+	return ret ? ret : vfio_pci_vga_get_held(pdev, rsrc);
 }
 
 static void vfio_pci_vga_put(struct pci_dev *pdev, unsigned int rsrc)
@@ -237,6 +254,85 @@ static void vfio_pci_vga_xfer(const struct vfio_pci_vga_range *range, u32 addr,
 }
 
 /*
+ * Woken when a device's region accesses may go on again
+ * (vfio_pci_vga_unblock()).
+ */
+static DECLARE_WAIT_QUEUE_HEAD(vfio_pci_vga_unblock_wq);
+
+/**
+ * vfio_pci_vga_block - keep a device's VGA region accesses out
+ * @vpdev: the device, about to be reset or to enter a low power state
+ *
+ * Returns once no region access of @vpdev is in its arbiter hold, and
+ * keeps new ones waiting until vfio_pci_vga_unblock().  Waits for
+ * accesses of @vpdev only, never for other cards' users (however busy)
+ * or for the hold itself.  Blocks nest (a count).  A device without the
+ * VGA region has no accesses to keep out, and nothing is done.
+ *
+ * Return: 0, or -EINTR on a fatal signal while waiting for an access in
+ * flight (nothing blocked then).
+ */
+int vfio_pci_vga_block(struct vfio_pci_dev *vpdev)
+{
+	if (!vpdev->has_vga)
+		return 0;
+	atomic_inc(&vpdev->vga_blocked);
+	/*
+	 * Pairs with the barrier in vfio_pci_vga_hold_unblocked(): either
+	 * the access sees the count, or this sees it as the hold's owner.
+	 */
+	smp_mb__after_atomic();
+	if (wait_event_killable(vfio_pci_vga_hold_wq,
+				READ_ONCE(vfio_pci_vga_hold_owner) != vpdev)) {
+		vfio_pci_vga_unblock(vpdev);
+		return -EINTR;
+	}
+	return 0;
+}
+
+/**
+ * vfio_pci_vga_unblock - let a device's VGA region accesses go on
+ * @vpdev: the device vfio_pci_vga_block() succeeded on
+ *
+ * What the caller wrote before (@vpdev's low power state) is seen by the
+ * accesses that find the device unblocked.  Never waits.
+ */
+void vfio_pci_vga_unblock(struct vfio_pci_dev *vpdev)
+{
+	if (!vpdev->has_vga)
+		return;
+	if (!atomic_dec_return_release(&vpdev->vga_blocked))
+		wake_up_all(&vfio_pci_vga_unblock_wq);
+}
+
+/*
+ * Take vfio_pci_vga_hold for an access of @vpdev, as its owner: when the
+ * device is blocked (vfio_pci_vga_block()), waits without the hold until
+ * it is not.  On return 0 the hold is taken and the device is not
+ * blocked; otherwise -ERESTARTSYS (a signal while waiting for the hold) or
+ * -EINTR (a fatal signal while blocked), with nothing held.
+ */
+static int vfio_pci_vga_hold_unblocked(struct vfio_pci_dev *vpdev)
+{
+	for (;;) {
+		int ret = vfio_pci_vga_hold_get();
+
+		if (ret)
+			return ret;
+		WRITE_ONCE(vfio_pci_vga_hold_owner, vpdev);
+		/* Pairs with the barrier in vfio_pci_vga_block(). */
+		smp_mb();
+		/* And with the release in vfio_pci_vga_unblock(). */
+		if (!atomic_read_acquire(&vpdev->vga_blocked))
+			return 0;
+		vfio_pci_vga_hold_release();
+		if (wait_event_killable(vfio_pci_vga_unblock_wq,
+					!atomic_read(&vpdev->vga_blocked)))
+			return -EINTR;
+	}
+}
+
+/*
  * One arbiter hold: copy in (write), lock, access, unlock, copy out (read).
  * Returns 0 or -errno; nothing reached the card when it fails.
  */
@@ -245,34 +341,40 @@ static int vfio_pci_vga_chunk(struct vfio_pci_dev *vpdev,
 			      char __user *ubuf, void *bounce, size_t len,
 			      bool write)
 {
-	bool resume;
+	bool resumed = false;
 	int ret;
 
 	if (write && vfio_pci_copy_piece(bounce, ubuf, len, true))
 		return -EFAULT;
 
-	/* A reset of this card waits for the access (see vga_lock). */
-	if (down_read_killable(&vpdev->vga_lock))
-		return -EINTR;
-	/*
-	 * Our own runtime PM reference keeps the card in D0 unless its user
-	 * gave it up, which takes vga_lock for write: only then is one
-	 * needed here (a VGA card is not runtime-suspended by this driver,
-	 * but its power/control in sysfs belongs to the administrator).
-	 */
-	resume = READ_ONCE(vpdev->pm_low_power);
-	if (resume && pm_runtime_resume_and_get(&vpdev->pdev->dev)) {
-		up_read(&vpdev->vga_lock);
-		return -EIO;
+	for (;;) {
+		ret = vfio_pci_vga_hold_unblocked(vpdev);
+		if (ret)
+			break;
+		/*
+		 * Our own runtime PM reference keeps the card in D0 unless
+		 * its user gave it up, which happens only while the device
+		 * is blocked: then, and only then, the access needs one of
+		 * its own, taken without the hold (a resume can take long).
+		 * A VGA card is not runtime-suspended by this driver, but
+		 * its power/control in sysfs belongs to the administrator.
+		 */
+		if (!resumed && READ_ONCE(vpdev->pm_low_power)) {
+			vfio_pci_vga_hold_release();
+			if (pm_runtime_resume_and_get(&vpdev->pdev->dev))
+				return -EIO;
+			resumed = true;
+			continue;
+		}
+		ret = vfio_pci_vga_get_held(vpdev->pdev, range->rsrc);
+		if (!ret) {
+			vfio_pci_vga_xfer(range, addr, bounce, len, write);
+			vfio_pci_vga_put(vpdev->pdev, range->rsrc);
+		}
+		break;
 	}
-	ret = vfio_pci_vga_get(vpdev->pdev, range->rsrc);
-	if (!ret) {
-		vfio_pci_vga_xfer(range, addr, bounce, len, write);
-		vfio_pci_vga_put(vpdev->pdev, range->rsrc);
-	}
-	if (resume)
+	if (resumed)
 		pm_runtime_put(&vpdev->pdev->dev);
-	up_read(&vpdev->vga_lock);
 	if (ret)
 		return ret;
 
@@ -488,8 +590,8 @@ void vfio_pci_vga_decode_put(struct pci_dev *held)
  *   the routing since its user's last region access: the routing is
  *   handed back to the boot card (one get and put, no hold), so that the
  *   bridge's VGA enable is clear before the change, and only this card's
- *   region accesses could set it again; the caller keeps them out (see
- *   struct vfio_pci_dev's vga_lock).  When another card's access moves
+ *   region accesses could set it again; the caller keeps them out
+ *   (vfio_pci_vga_block()).  When another card's access moves
  *   the routing away while this waits for the arbiter, nothing more is
  *   needed and the routing stays with that card.  When the boot card is
  *   below that bridge too (a reset would reset it as well), it stays
