@@ -739,6 +739,88 @@ TEST(routing_survives_hot_reset)
 	free(list);
 }
 
+/* Hot resets of one device, counted as they start and as they end. */
+struct own_resetter {
+	struct vfio_dev *dev;
+	unsigned int started, done, failed, counted;
+};
+
+/*
+ * After each reset but the last, waits for the round trips to count two
+ * more with no reset in them, so that every run has some, however slow
+ * the guest.
+ */
+static void *own_reset_thread(void *arg)
+{
+	struct own_resetter *r = arg;
+
+	for (unsigned int i = 0; i < HOT_RESET_ROUNDS; i++) {
+		unsigned int counted;
+
+		__atomic_add_fetch(&r->started, 1, __ATOMIC_SEQ_CST);
+		if (__vfio_hot_reset(r->dev->fd, &r->dev->group_fd, 1))
+			r->failed++;
+		counted = __atomic_load_n(&r->counted, __ATOMIC_SEQ_CST);
+		__atomic_add_fetch(&r->done, 1, __ATOMIC_SEQ_CST);
+		/* After the last one the round trips stop. */
+		while (i + 1 < HOT_RESET_ROUNDS &&
+		       __atomic_load_n(&r->counted, __ATOMIC_SEQ_CST) < counted + 2)
+			usleep(100);
+	}
+	return NULL;
+}
+
+/*
+ * A card's own VGA accesses and its hot resets, side by side through one
+ * fd: one thread resets the card again and again while another does round
+ * trips on its bit mask register.  The accesses that come during a reset
+ * wait for it, and every reset and every round trip must work: one that
+ * no reset overlapped reads back what it wrote (one that a reset
+ * overlapped may read the register's reset value, and is not counted).
+ * This guards the wait, not its need: an access made during the reset's
+ * delay would route to the card behind the bridge's control register
+ * copy, but these accesses route back to the card right after the reset
+ * hands the routing over, before the copy is read.
+ */
+TEST(own_accesses_side_by_side_with_hot_reset)
+{
+	const char *reset_card, *other, *why;
+	unsigned int rounds = 0, mismatches = 0;
+	struct own_resetter r = { 0 };
+	struct vfio_dev dev;
+	pthread_t t;
+	char *list;
+
+	why = reset_pair(&list, &reset_card, &other);
+	if (why)
+		SKIP(free(list); return, "%s", why);
+
+	vfio_dev_open(&dev, reset_card, VFIO_TYPE1v2_IOMMU);
+	r.dev = &dev;
+	ASSERT_EQ(0, pthread_create(&t, NULL, own_reset_thread, &r));
+	while (__atomic_load_n(&r.done, __ATOMIC_SEQ_CST) < HOT_RESET_ROUNDS) {
+		unsigned int before = __atomic_load_n(&r.started, __ATOMIC_SEQ_CST);
+		bool idle = before == __atomic_load_n(&r.done, __ATOMIC_SEQ_CST);
+		__u8 want = 0x20 + (rounds++ & 0x3f), got;
+
+		vga_reg_write(&dev, GFX_INDEX, 0x08, want);
+		got = vga_reg_read(&dev, GFX_INDEX, 0x08);
+		if (!idle || __atomic_load_n(&r.started, __ATOMIC_SEQ_CST) != before)
+			continue;
+		__atomic_add_fetch(&r.counted, 1, __ATOMIC_SEQ_CST);
+		if (got != want && mismatches++ < 5)
+			TH_LOG("round %u: wrote %#x, read %#x", rounds, want, got);
+	}
+	pthread_join(t, NULL);
+	vfio_dev_close(&dev);
+	TH_LOG("%s: %u round trips during %u hot resets (%u failed), %u with no reset in them",
+	       reset_card, rounds, HOT_RESET_ROUNDS, r.failed, r.counted);
+	EXPECT_EQ(0, r.failed);
+	EXPECT_LE(2 * (HOT_RESET_ROUNDS - 1), r.counted);
+	EXPECT_EQ(0, mismatches);
+	free(list);
+}
+
 /*
  * A hot reset never waits for the VGA arbiter on behalf of other cards:
  * with the lock held through /dev/vga_arbiter on another card, the reset
