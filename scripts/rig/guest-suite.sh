@@ -79,8 +79,8 @@ vfio_pci_device_test all
 vfio_pci_config_test all
 vfio_pci_bar_test all
 vfio_pci_dma_test 0000:00:03.0
-vfio_pci_vga_test all -T isolation_between_cards -T routing_survives_hot_reset -T own_accesses_side_by_side_with_hot_reset -T hot_reset_does_not_wait_for_arbiter -T hot_reset_leaves_routing_moved_away -T host_routing_untouched -T host_routing_back_after_release -T boot_vga_resume_keeps_routing
-vfio_pci_vga_test 0000:01:00.0 -t isolation_between_cards -t routing_survives_hot_reset -t own_accesses_side_by_side_with_hot_reset -t hot_reset_does_not_wait_for_arbiter -t hot_reset_leaves_routing_moved_away -t boot_vga_resume_keeps_routing
+vfio_pci_vga_test all -T isolation_between_cards -T routing_survives_hot_reset -T own_accesses_side_by_side_with_hot_reset -T hot_reset_waiting_for_access_killed -T hot_reset_does_not_wait_for_arbiter -T hot_reset_leaves_routing_moved_away -T host_routing_untouched -T host_routing_back_after_release -T boot_vga_resume_keeps_routing
+vfio_pci_vga_test 0000:01:00.0 -t isolation_between_cards -t routing_survives_hot_reset -t own_accesses_side_by_side_with_hot_reset -t hot_reset_waiting_for_access_killed -t hot_reset_does_not_wait_for_arbiter -t hot_reset_leaves_routing_moved_away -t boot_vga_resume_keeps_routing
 vfio_pci_vga_test host-vga -t host_routing_untouched -t host_routing_back_after_release
 vfio_pci_irq_test 0000:00:03.0
 vfio_pci_irq_test 0000:02:00.0

@@ -909,6 +909,69 @@ static int wait_sleeps_in(pid_t pid, const char *what, int *status)
 }
 
 /*
+ * A hot reset that waits for the VGA accesses of its set dies with its
+ * process.  An access of the reset card waits in vga_get() behind a
+ * /dev/vga_arbiter lock on another card; a hot reset of the card's set
+ * then waits for that access (stock does not), and a SIGKILL ends the
+ * wait: the process is reaped within 5 s, while the access still waits.
+ */
+TEST(hot_reset_waiting_for_access_killed)
+{
+	const char *reset_card, *other, *why;
+	pid_t access_pid, reset_pid;
+	char *list, target[64];
+	int arb, status, seen, i = 0;
+	struct vfio_dev dev;
+
+	why = reset_pair(&list, &reset_card, &other);
+	if (why)
+		SKIP(free(list); return, "%s", why);
+	arb = open("/dev/vga_arbiter", O_RDWR);
+	if (arb < 0)
+		SKIP(free(list); return, "no /dev/vga_arbiter");
+
+	vfio_dev_open(&dev, reset_card, VFIO_TYPE1v2_IOMMU);
+	snprintf(target, sizeof(target), "target PCI:%s", other);
+	ASSERT_LT(0, write(arb, target, strlen(target)));
+	ASSERT_LT(0, write(arb, "lock io+mem", 11));
+
+	access_pid = fork();
+	ASSERT_LE(0, access_pid);
+	if (!access_pid) {
+		vga_reg_read(&dev, GFX_INDEX, 0x08);
+		_exit(0);
+	}
+	ASSERT_EQ(1, wait_sleeps_in(access_pid, "vga_get", &status))
+		TH_LOG("the access to %s did not wait for the arbiter", reset_card);
+
+	reset_pid = fork();
+	ASSERT_LE(0, reset_pid);
+	if (!reset_pid)
+		_exit(__vfio_hot_reset(dev.fd, &dev.group_fd, 1) ? 1 : 0);
+	/* Ours waits for the access; stock goes ahead at once. */
+	seen = wait_sleeps_in(reset_pid, "vfio_pci_vga", &status);
+	if (seen != 2) {
+		ASSERT_EQ(0, kill(reset_pid, SIGKILL));
+		for (i = 0; i < 500 && waitpid(reset_pid, &status, WNOHANG) != reset_pid; i++)
+			usleep(10000);
+		EXPECT_LT(i, 500) TH_LOG("the killed hot reset of %s did not end", reset_card);
+	}
+	TH_LOG("the hot reset of %s %s", reset_card,
+	       seen == 1 ? "waited for the access and was killed" :
+	       seen == 2 ? "ended before the access" : "was not seen waiting, and was killed");
+	EXPECT_TRUE(sleeps_in(access_pid, "vga_get"));
+
+	ASSERT_LT(0, write(arb, "unlock all", 10));
+	close(arb);
+	if (i == 500)
+		ASSERT_EQ(reset_pid, waitpid(reset_pid, &status, 0));
+	ASSERT_EQ(access_pid, waitpid(access_pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	vfio_dev_close(&dev);
+	free(list);
+}
+
+/*
  * A reset of a card that holds the legacy routing waits only until the
  * routing is off the card, not until it can take the arbiter itself: when
  * another card's access moves the routing while the reset waits, the
